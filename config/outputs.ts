@@ -1,0 +1,116 @@
+/**
+ * The contract between the cluster app and the charts: values that exist only after `cdk deploy`
+ * reach the charts through the CDK outputs file (`cdk deploy --outputs-file config/outputs/<env>.json`),
+ * never by hand. The cluster stacks emit exactly these output keys; the charts read them here.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { z } from 'zod';
+import { ConfigError, formatIssues } from './load';
+import { PlatformConfig } from './schema';
+
+/** Outputs of each regional stack, by the property name the charts use. */
+export const REGIONAL_OUTPUT_KEYS = {
+  /** IAM role assumed through IRSA by the carts service account (DynamoDB access only). */
+  cartsRoleArn: 'CartsRoleArn',
+  /** MySQL endpoint (host:port) for catalog, the region's writer or local reader. */
+  catalogDbEndpoint: 'CatalogDbEndpoint',
+  /** Kubernetes Secret (synced from Secrets Manager) holding catalog's `username` and `password`. */
+  catalogDbSecretName: 'CatalogDbSecretName',
+  /** PostgreSQL endpoint (host:port) for orders. */
+  ordersDbEndpoint: 'OrdersDbEndpoint',
+  /** Kubernetes Secret (synced from Secrets Manager) holding orders' `username` and `password`. */
+  ordersDbSecretName: 'OrdersDbSecretName',
+  /** Redis primary endpoint (host:port) for checkout, TLS only. */
+  checkoutRedisEndpoint: 'CheckoutRedisEndpoint',
+  /** Kubernetes Secret (synced from Secrets Manager) holding the Redis `authToken`. */
+  checkoutRedisSecretName: 'CheckoutRedisSecretName',
+} as const;
+
+/** Outputs of the global stack. */
+export const GLOBAL_OUTPUT_KEYS = {
+  /** DynamoDB global table of carts (same name in every region). */
+  cartsTableName: 'CartsTableName',
+} as const;
+
+export type RegionalOutputs = { readonly [K in keyof typeof REGIONAL_OUTPUT_KEYS]: string };
+export type GlobalOutputs = { readonly [K in keyof typeof GLOBAL_OUTPUT_KEYS]: string };
+
+/** Everything the charts of one environment need from its deployed stacks. */
+export interface PlatformOutputs {
+  readonly global: GlobalOutputs;
+  readonly regions: { readonly [region: string]: RegionalOutputs };
+}
+
+/** Stack names carry the environment and the region, so two environments can share an account. */
+export function regionalStackName(env: string, region: string): string {
+  return `securecart-${env}-${region}`;
+}
+export function globalStackName(env: string): string {
+  return `securecart-${env}-global`;
+}
+
+/** Where `cdk deploy --outputs-file` writes, and where the charts read, an environment's outputs. */
+export function defaultOutputsFile(env: string): string {
+  return path.join(__dirname, 'outputs', `${env}.json`);
+}
+
+const endpoint = z.string().regex(/^[a-z0-9.-]+:\d{2,5}$/, 'must be host:port');
+const k8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name');
+const nonEmpty = z.string().min(1);
+const regionalValidators: Record<keyof typeof REGIONAL_OUTPUT_KEYS, z.ZodString> = {
+  cartsRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
+  catalogDbEndpoint: endpoint,
+  catalogDbSecretName: k8sName,
+  ordersDbEndpoint: endpoint,
+  ordersDbSecretName: k8sName,
+  checkoutRedisEndpoint: endpoint,
+  checkoutRedisSecretName: k8sName,
+};
+const regionalShape = z.object(
+  Object.fromEntries(Object.entries(REGIONAL_OUTPUT_KEYS).map(([prop, key]) => [key, regionalValidators[prop as keyof typeof REGIONAL_OUTPUT_KEYS]])),
+);
+const globalShape = z.object({ CartsTableName: nonEmpty });
+
+/**
+ * Reads the outputs file of an environment. CDK writes one object per stack (plus outputs the charts
+ * do not use, which are ignored); every output the charts need must be present for every region.
+ */
+export function loadOutputs(config: PlatformConfig, file: string = defaultOutputsFile(config.name)): PlatformOutputs {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    const why = e instanceof SyntaxError ? `not valid JSON (${e.message})` : `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+    throw new ConfigError(file, [`outputs file: ${why}: run "cdk deploy --all --outputs-file ${file}" or pass --outputs <file>`]);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(file, [`outputs file: expected an object of stacks, as written by "cdk deploy --all --outputs-file ${file}"`]);
+  }
+  const stacks = data as Record<string, unknown>;
+  const problems: string[] = [];
+  const read = <S extends z.ZodTypeAny>(stack: string, shape: S): z.output<S> | undefined => {
+    if (!(stack in stacks)) {
+      problems.push(`${stack}: stack missing from the outputs file: deploy it with --outputs-file`);
+      return undefined;
+    }
+    const result = shape.safeParse(stacks[stack]);
+    if (!result.success) {
+      problems.push(...formatIssues(result.error).map((p) => `${stack}.${p}`));
+      return undefined;
+    }
+    return result.data;
+  };
+  const g = read(globalStackName(config.name), globalShape);
+  const regions: Record<string, RegionalOutputs> = {};
+  for (const region of config.regions) {
+    const r = read(regionalStackName(config.name, region.name), regionalShape);
+    if (r) {
+      regions[region.name] = Object.fromEntries(
+        Object.entries(REGIONAL_OUTPUT_KEYS).map(([prop, key]) => [prop, r[key]]),
+      ) as unknown as RegionalOutputs;
+    }
+  }
+  if (problems.length || !g) throw new ConfigError(file, problems);
+  return { global: { cartsTableName: g.CartsTableName }, regions };
+}

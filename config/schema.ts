@@ -1,0 +1,244 @@
+/**
+ * The platform config: one typed, validated document drives both the cluster app (AWS CDK) and the
+ * workload charts (cdk8s). Every rule here exists because breaking it would break the shop in a way
+ * that is cheaper to catch at synth than at 3 a.m.; each error message names the fix.
+ */
+import * as ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+
+/** The five retail store sample services, in the order of the call graph (front to back). */
+export const SERVICE_NAMES = ['ui', 'catalog', 'carts', 'orders', 'checkout'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const DNS_LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+const DOMAIN_PATTERN = new RegExp(`^(${DNS_LABEL}\\.)+[a-z]{2,63}$`);
+const HOSTNAME_LABEL_PATTERN = new RegExp(`^${DNS_LABEL}$`);
+const CPU_PATTERN = /^(\d+m|\d+(\.\d{1,3})?)$/;
+const MEMORY_PATTERN = /^\d+(Mi|Gi)$/;
+const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
+const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** Kubernetes CPU quantity ("250m", "1", "1.5") in millicores. */
+export function cpuMillis(quantity: string): number {
+  return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) : Math.round(Number(quantity) * 1000);
+}
+
+/** Kubernetes memory quantity ("512Mi", "2Gi") in MiB. */
+export function memoryMebibytes(quantity: string): number {
+  const value = Number(quantity.slice(0, -2));
+  return quantity.endsWith('Gi') ? value * 1024 : value;
+}
+
+/**
+ * Splits an image reference into repository and tag/digest, refusing references that could change
+ * under us: no tag, or the mutable `latest` tag.
+ */
+export function parseImage(ref: string): { repository: string; tag?: string; digest?: string } {
+  const digestMatch = DIGEST_PATTERN.exec(ref);
+  const withoutDigest = digestMatch ? ref.slice(0, digestMatch.index) : ref;
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  const repository = colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
+  const tag = colon === -1 ? undefined : withoutDigest.slice(colon + 1);
+  return { repository, tag, digest: digestMatch ? digestMatch[0].slice(1) : undefined };
+}
+
+const image = z.string().superRefine((ref, ctx) => {
+  const { repository, tag, digest } = parseImage(ref);
+  if (!/^[a-z0-9]+([._\-/][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(repository)) {
+    ctx.addIssue({ code: 'custom', message: `"${ref}" is not a valid image reference: use <registry>/<repository>:<tag>` });
+  } else if (!tag && !digest) {
+    ctx.addIssue({ code: 'custom', message: `image "${ref}" has no tag or digest: pin it, e.g. "${repository}:1.6.2" or "${repository}@sha256:<digest>"` });
+  } else if (tag === 'latest') {
+    ctx.addIssue({ code: 'custom', message: `image "${ref}" uses the mutable "latest" tag: pin a version tag or a digest` });
+  } else if (tag !== undefined && !TAG_PATTERN.test(tag)) {
+    ctx.addIssue({ code: 'custom', message: `image "${ref}" has an invalid tag "${tag}"` });
+  }
+});
+
+const cpu = z.string().regex(CPU_PATTERN, 'must be a CPU quantity such as "250m" or "1"');
+const memory = z.string().regex(MEMORY_PATTERN, 'must be a memory quantity in Mi or Gi, such as "512Mi"');
+
+const resources = z
+  .object({
+    /** CPU request; no CPU limit is set (see HighlyAvailableService). */
+    cpu,
+    /** Memory request. */
+    memory,
+    /** Memory limit, at least the request. */
+    memoryLimit: memory,
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (memoryMebibytes(r.memoryLimit) < memoryMebibytes(r.memory)) {
+      ctx.addIssue({ code: 'custom', path: ['memoryLimit'], message: `memoryLimit ${r.memoryLimit} is below the memory request ${r.memory}: raise memoryLimit to at least ${r.memory}` });
+    }
+  });
+
+const regionalSizing = z
+  .object({
+    /** Floor of the HPA. 2 at least: a warm standby must itself survive an AZ loss once it takes traffic. */
+    minReplicas: z.number().int().min(2, 'must be at least 2: a single replica dies with its node or AZ (a warm standby must survive an AZ loss once it takes traffic)'),
+    /** Ceiling of the HPA, above minReplicas so the HPA can scale out. */
+    maxReplicas: z.number().int().max(500),
+    /** Per-region override of the service's resources (e.g. smaller pods in a warm standby). */
+    resources: resources.optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.maxReplicas <= s.minReplicas) {
+      ctx.addIssue({ code: 'custom', path: ['maxReplicas'], message: `maxReplicas ${s.maxReplicas} must be greater than minReplicas ${s.minReplicas} so the HPA can scale out: raise maxReplicas` });
+    }
+  });
+
+const service = z
+  .object({
+    /** Container image, pinned by tag or digest. */
+    image,
+    /** Default resources of every pod of the service. */
+    resources,
+    /** Sizing per region, keyed by region name; every configured region needs an entry. */
+    regions: z.record(z.string(), regionalSizing),
+  })
+  .strict();
+
+const region = z
+  .object({
+    /** AWS region name, e.g. us-east-1. */
+    name: z.string().regex(REGION_PATTERN, 'must be an AWS region name such as "us-east-1"'),
+    /**
+     * Availability Zones to use, as full names.
+     * @default the region's a, b and c zones
+     */
+    availabilityZones: z.array(z.string()).optional(),
+    /** The region's VPC CIDR (IPv4, /16 to /22), disjoint from every other region's. */
+    vpcCidr: z.string(),
+  })
+  .strict();
+
+const healthCheck = z
+  .object({
+    /** Route 53 health check interval: 10 (fast) or 30 (standard) seconds. @default 10 */
+    intervalSeconds: z.union([z.literal(10), z.literal(30)]).default(10),
+    /** Consecutive failures before Route 53 marks a region unhealthy (1-10). @default 3 */
+    failureThreshold: z.number().int().min(1, 'must be between 1 and 10 (Route 53 limit)').max(10, 'must be between 1 and 10 (Route 53 limit)').default(3),
+    /** Path probed on each region's own hostname. @default /actuator/health/readiness (the ui's readiness) */
+    path: z.string().startsWith('/').default('/actuator/health/readiness'),
+  })
+  .strict();
+
+const dns = z
+  .object({
+    /** The apex the shop lives under, e.g. securecart.example.com. */
+    domain: z.string().regex(DOMAIN_PATTERN, 'must be a lowercase DNS name such as "securecart.example.com"'),
+    /** Route 53 hosted zone id of `domain` (imported by id, never looked up). */
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"'),
+    /** First label of the public name customers use. @default shop */
+    publicHostname: z.string().regex(HOSTNAME_LABEL_PATTERN, 'must be a single DNS label such as "shop"').default('shop'),
+    /** Route 53 health checks of each region's own hostname. */
+    healthCheck: healthCheck.default({}),
+  })
+  .strict();
+
+export const platformConfigSchema = z
+  .object({
+    /** Environment name: prefixes stacks and names the outputs file. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be lowercase letters, digits and dashes, starting with a letter, at most 20 characters'),
+    /** How regions share traffic. @default active-passive */
+    failoverMode: z.enum(['active-passive', 'active-active']).default('active-passive'),
+    /** Kubernetes version of every cluster (and the API level the manifests are validated against). @default "1.34" */
+    kubernetesVersion: z.enum(['1.33', '1.34']).default('1.34'),
+    /** Namespace of the shop's workloads. @default securecart */
+    namespace: z.string().regex(HOSTNAME_LABEL_PATTERN, 'must be a DNS label').default('securecart'),
+    /** Regions, primary first; at least two. */
+    regions: z.array(region).min(2, 'needs at least 2 regions (the first is primary): the shop must survive a region loss'),
+    dns,
+    services: z.object(Object.fromEntries(SERVICE_NAMES.map((n) => [n, service])) as Record<ServiceName, typeof service>).strict(),
+  })
+  .strict()
+  .superRefine(checkRegions)
+  .transform(withDefaultZones);
+
+type ParsedConfig = z.output<typeof platformConfigSchema>;
+export type PlatformConfig = ParsedConfig;
+export type RegionConfig = PlatformConfig['regions'][number] & { readonly availabilityZones: string[] };
+export type ServiceConfig = PlatformConfig['services'][ServiceName];
+export type ServiceResources = z.output<typeof resources>;
+
+function withDefaultZones<T extends { regions: Array<{ name: string; availabilityZones?: string[] }> }>(c: T) {
+  return {
+    ...c,
+    regions: c.regions.map((r) => ({ ...r, availabilityZones: r.availabilityZones ?? ['a', 'b', 'c'].map((l) => `${r.name}${l}`) })),
+  };
+}
+
+function checkRegions(
+  c: { regions: Array<{ name: string; vpcCidr: string; availabilityZones?: string[] }>; services: Record<string, { regions: Record<string, unknown> }> },
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Map<string, number>();
+  const networks: Array<{ index: number; cidr: string; net: [ipaddr.IPv4, number] }> = [];
+  c.regions.forEach((r, i) => {
+    if (seen.has(r.name)) {
+      ctx.addIssue({ code: 'custom', path: ['regions', i, 'name'], message: `region "${r.name}" is listed twice (also at regions.${seen.get(r.name)}): each region appears once` });
+    }
+    seen.set(r.name, i);
+
+    const zones = r.availabilityZones;
+    if (zones) {
+      if (zones.length < 2 || zones.length > 6) {
+        ctx.addIssue({ code: 'custom', path: ['regions', i, 'availabilityZones'], message: `has ${zones.length} zone(s): use 2 to 6 Availability Zones (3 recommended)` });
+      }
+      zones.forEach((z, j) => {
+        if (!new RegExp(`^${r.name}[a-z]$`).test(z)) {
+          ctx.addIssue({ code: 'custom', path: ['regions', i, 'availabilityZones', j], message: `"${z}" is not an Availability Zone of ${r.name}: use names like "${r.name}a"` });
+        } else if (zones.indexOf(z) !== j) {
+          ctx.addIssue({ code: 'custom', path: ['regions', i, 'availabilityZones', j], message: `"${z}" is listed twice: each zone appears once` });
+        }
+      });
+    }
+
+    const net = parseCidr(r.vpcCidr);
+    if (typeof net === 'string') {
+      ctx.addIssue({ code: 'custom', path: ['regions', i, 'vpcCidr'], message: net });
+      return;
+    }
+    for (const other of networks) {
+      if (net[0].match(other.net) || other.net[0].match(net)) {
+        ctx.addIssue({ code: 'custom', path: ['regions', i, 'vpcCidr'], message: `${r.vpcCidr} overlaps regions.${other.index}.vpcCidr ${other.cidr}: give every region a disjoint CIDR (peering and failover routing need it)` });
+      }
+    }
+    networks.push({ index: i, cidr: r.vpcCidr, net });
+  });
+
+  const regionNames = c.regions.map((r) => r.name);
+  for (const [svc, s] of Object.entries(c.services)) {
+    for (const name of regionNames) {
+      if (!(name in s.regions)) {
+        ctx.addIssue({ code: 'custom', path: ['services', svc, 'regions'], message: `has no sizing for region "${name}": add services.${svc}.regions.${name} with minReplicas and maxReplicas` });
+      }
+    }
+    for (const name of Object.keys(s.regions)) {
+      if (!regionNames.includes(name)) {
+        ctx.addIssue({ code: 'custom', path: ['services', svc, 'regions', name], message: `sizes region "${name}", which is not in regions: remove it or add the region` });
+      }
+    }
+  }
+}
+
+/** Parses an IPv4 VPC CIDR; returns an error message when it is not one. */
+function parseCidr(cidr: string): [ipaddr.IPv4, number] | string {
+  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  try {
+    parsed = ipaddr.parseCIDR(cidr);
+  } catch {
+    return `"${cidr}" is not a CIDR: use an IPv4 block such as "10.10.0.0/16"`;
+  }
+  const [addr, bits] = parsed;
+  if (addr.kind() !== 'ipv4') return `"${cidr}" is IPv6: the VPC needs an IPv4 block such as "10.10.0.0/16"`;
+  if (bits < 16 || bits > 22) return `"${cidr}" has prefix /${bits}: a VPC over three AZs with three subnet tiers needs /16 to /22`;
+  const network = ipaddr.IPv4.networkAddressFromCIDR(cidr);
+  if (network.toString() !== addr.toString()) return `"${cidr}" has host bits set: use "${network.toString()}/${bits}"`;
+  return [addr as ipaddr.IPv4, bits];
+}

@@ -1,0 +1,211 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { ConfigError, loadConfig, parseConfig } from '../config/load';
+import { loadOutputs, regionalStackName } from '../config/outputs';
+import { cpuMillis, memoryMebibytes, parseImage } from '../config/schema';
+import { defaultConfigData, tmpDir } from './helpers';
+
+/** Parses `data` and returns the problems it is refused for (fails the test if it is accepted). */
+function problemsOf(data: unknown): string[] {
+  try {
+    parseConfig(data, 'test.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  throw new Error('config was accepted');
+}
+
+/** The default config with `mutate` applied. */
+function withChange(mutate: (c: any) => void): unknown {
+  const data = defaultConfigData();
+  mutate(data);
+  return data;
+}
+
+describe('the embedded default environment', () => {
+  test('is valid, with the primary region first and three zones per region', () => {
+    const config = loadConfig();
+    expect(config.name).toBe('prod');
+    expect(config.failoverMode).toBe('active-passive');
+    expect(config.regions.map((r) => r.name)).toEqual(['us-east-1', 'us-west-2']);
+    for (const r of config.regions) expect(r.availabilityZones).toHaveLength(3);
+  });
+
+  test('pins every image to the 1.6.2 sample release', () => {
+    const config = loadConfig();
+    for (const [name, svc] of Object.entries(config.services)) {
+      expect(svc.image).toMatch(/^public\.ecr\.aws\/aws-containers\/retail-store-sample-(ui|catalog|cart|orders|checkout):1\.6\.2$/);
+      expect(svc.image).toContain(name === 'carts' ? 'sample-cart:' : `sample-${name}:`);
+    }
+  });
+
+  test('defaults fill in what the file leaves out', () => {
+    const config = parseConfig(
+      withChange((c) => {
+        delete c.failoverMode;
+        delete c.namespace;
+        delete c.dns.healthCheck;
+        for (const r of c.regions) delete r.availabilityZones;
+      }),
+    );
+    expect(config.failoverMode).toBe('active-passive');
+    expect(config.namespace).toBe('securecart');
+    expect(config.dns.healthCheck).toEqual({ intervalSeconds: 10, failureThreshold: 3, path: '/actuator/health/readiness' });
+    expect(config.regions[1].availabilityZones).toEqual(['us-west-2a', 'us-west-2b', 'us-west-2c']);
+  });
+});
+
+describe('bad config is refused with the path and the fix', () => {
+  const cases: Array<[string, (c: any) => void, RegExp]> = [
+    ['an unknown field', (c) => (c.services.ui.replicas = 3), /^services\.ui: unknown field\(s\) "replicas": remove them/],
+    ['a misspelt top-level field', (c) => (c.regionz = []), /^\(top level\): unknown field\(s\) "regionz"/],
+    ['a missing field', (c) => delete c.dns.hostedZoneId, /^dns\.hostedZoneId: required field is missing: add it/],
+    ['a missing service', (c) => delete c.services.checkout, /^services\.checkout: required field is missing/],
+    ['a wrong type', (c) => (c.services.orders.regions['us-east-1'].minReplicas = 'three'), /^services\.orders\.regions\.us-east-1\.minReplicas: expected number, got string/],
+    ['one region', (c) => c.regions.splice(1), /^regions: needs at least 2 regions/],
+    ['duplicate regions', (c) => (c.regions[1] = { ...c.regions[1], name: 'us-east-1', availabilityZones: undefined }), /^regions\.1\.name: region "us-east-1" is listed twice/],
+    ['overlapping CIDRs', (c) => (c.regions[1].vpcCidr = '10.10.128.0/17'), /^regions\.1\.vpcCidr: 10\.10\.128\.0\/17 overlaps regions\.0\.vpcCidr 10\.10\.0\.0\/16/],
+    ['an invalid CIDR', (c) => (c.regions[0].vpcCidr = '10.10.0.0/33'), /^regions\.0\.vpcCidr: "10\.10\.0\.0\/33" is not a CIDR/],
+    ['a CIDR with host bits', (c) => (c.regions[0].vpcCidr = '10.10.0.1/16'), /use "10\.10\.0\.0\/16"/],
+    ['a CIDR too small for the VPC', (c) => (c.regions[0].vpcCidr = '10.10.0.0/24'), /prefix \/24: .* needs \/16 to \/22/],
+    ['one AZ', (c) => (c.regions[0].availabilityZones = ['us-east-1a']), /^regions\.0\.availabilityZones: has 1 zone\(s\): use 2 to 6/],
+    ['seven AZs', (c) => (c.regions[0].availabilityZones = 'abcdefg'.split('').map((l) => `us-east-1${l}`)), /has 7 zone\(s\): use 2 to 6/],
+    ['an AZ of another region', (c) => (c.regions[0].availabilityZones = ['us-east-1a', 'us-west-2b']), /^regions\.0\.availabilityZones\.1: "us-west-2b" is not an Availability Zone of us-east-1/],
+    ['minReplicas 1 in the primary', (c) => (c.services.ui.regions['us-east-1'].minReplicas = 1), /^services\.ui\.regions\.us-east-1\.minReplicas: must be at least 2/],
+    ['minReplicas 1 in the warm standby', (c) => (c.services.catalog.regions['us-west-2'].minReplicas = 1), /^services\.catalog\.regions\.us-west-2\.minReplicas: must be at least 2.*warm standby/],
+    ['maxReplicas below minReplicas', (c) => (c.services.carts.regions['us-east-1'].maxReplicas = 2), /^services\.carts\.regions\.us-east-1\.maxReplicas: maxReplicas 2 must be greater than minReplicas 3/],
+    ['maxReplicas equal to minReplicas', (c) => (c.services.carts.regions['us-east-1'].maxReplicas = 3), /maxReplicas 3 must be greater than minReplicas 3/],
+    ['an image without tag', (c) => (c.services.ui.image = 'public.ecr.aws/aws-containers/retail-store-sample-ui'), /^services\.ui\.image: image ".*" has no tag or digest: pin it/],
+    ['an image tagged latest', (c) => (c.services.ui.image = 'public.ecr.aws/aws-containers/retail-store-sample-ui:latest'), /mutable "latest" tag/],
+    ['a malformed domain', (c) => (c.dns.domain = 'Shop_Example..com'), /^dns\.domain: must be a lowercase DNS name/],
+    ['a malformed hosted zone id', (c) => (c.dns.hostedZoneId = 'zone-1'), /^dns\.hostedZoneId: must be a Route 53 hosted zone id/],
+    ['a health check threshold outside Route 53 limits', (c) => (c.dns.healthCheck.failureThreshold = 11), /^dns\.healthCheck\.failureThreshold: must be between 1 and 10/],
+    ['an unknown failover mode', (c) => (c.failoverMode = 'active-standby'), /^failoverMode: "active-standby" is not allowed: use one of "active-passive", "active-active"/],
+    ['a region without sizing', (c) => delete c.services.orders.regions['us-west-2'], /^services\.orders\.regions: has no sizing for region "us-west-2"/],
+    ['sizing for an unknown region', (c) => (c.services.orders.regions['eu-west-1'] = { minReplicas: 2, maxReplicas: 4 }), /^services\.orders\.regions\.eu-west-1: sizes region "eu-west-1", which is not in regions/],
+    ['a memory limit below the request', (c) => (c.services.ui.resources.memoryLimit = '256Mi'), /^services\.ui\.resources\.memoryLimit: memoryLimit 256Mi is below the memory request 768Mi/],
+    ['a malformed cpu quantity', (c) => (c.services.ui.resources.cpu = '250 millicores'), /^services\.ui\.resources\.cpu: must be a CPU quantity/],
+  ];
+
+  test.each(cases)('%s', (_name, mutate, expected) => {
+    const problems = problemsOf(withChange(mutate));
+    expect(problems.some((p) => expected.test(p))).toBe(true);
+  });
+
+  test('every problem is reported at once, not one per run', () => {
+    const problems = problemsOf(
+      withChange((c) => {
+        c.dns.domain = 'bad domain';
+        c.services.ui.regions['us-east-1'].minReplicas = 1;
+        c.regions[1].vpcCidr = c.regions[0].vpcCidr;
+      }),
+    );
+    expect(problems.length).toBeGreaterThanOrEqual(3);
+  });
+
+  describe('files', () => {
+    const dir = tmpDir('config-files-');
+    const write = (name: string, text: string) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, text);
+      return file;
+    };
+    const messageOf = (file: string) => {
+      try {
+        loadConfig(file);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      throw new Error('file was accepted');
+    };
+
+    test('a file that does not exist', () => {
+      expect(messageOf(path.join(dir, 'missing.yaml'))).toMatch(/missing\.yaml:\n  - cannot read the file \(ENOENT\): check the path passed to --config/);
+    });
+    test('an unreadable file (a folder)', () => {
+      expect(messageOf(dir)).toMatch(/cannot read the file \(EISDIR\)/);
+    });
+    test('an empty file', () => {
+      expect(messageOf(write('empty.yaml', '  \n'))).toMatch(/the file is empty/);
+    });
+    test('a file that is not YAML', () => {
+      expect(messageOf(write('broken.yaml', 'name: prod\n  regions: [us-east-1\n'))).toMatch(/not valid YAML/);
+    });
+    test('a YAML list instead of a mapping', () => {
+      expect(messageOf(write('list.yaml', '- a\n- b\n'))).toMatch(/expected a YAML mapping at the top level, got a list/);
+    });
+    test('a valid file round-trips', () => {
+      const file = write('ok.yaml', YAML.stringify(defaultConfigData()));
+      expect(loadConfig(file).name).toBe('prod');
+    });
+  });
+});
+
+describe('the outputs file', () => {
+  const config = loadConfig();
+  const dir = tmpDir('outputs-');
+  const exampleFile = path.join(__dirname, '..', 'config', 'outputs', 'prod.json');
+  const example = () => JSON.parse(fs.readFileSync(exampleFile, 'utf8'));
+  const write = (data: unknown) => {
+    const file = path.join(dir, `outputs-${Math.random().toString(36).slice(2)}.json`);
+    fs.writeFileSync(file, JSON.stringify(data));
+    return file;
+  };
+
+  test('the example gives every region its endpoints, secrets and role', () => {
+    const outputs = loadOutputs(config);
+    expect(Object.keys(outputs.regions)).toEqual(['us-east-1', 'us-west-2']);
+    expect(outputs.regions['us-west-2'].cartsRoleArn).toMatch(/us-west-2/);
+    expect(outputs.global.cartsTableName).toBe('securecart-prod-carts');
+  });
+
+  test('a missing regional stack is named', () => {
+    const data = example();
+    delete data[regionalStackName('prod', 'us-west-2')];
+    expect(() => loadOutputs(config, write(data))).toThrow(/securecart-prod-us-west-2: stack missing from the outputs file/);
+  });
+
+  test('a missing or malformed output is named with its stack', () => {
+    const data = example();
+    delete data['securecart-prod-us-east-1'].CartsRoleArn;
+    data['securecart-prod-us-west-2'].OrdersDbEndpoint = 'no-port';
+    const file = write(data);
+    expect(() => loadOutputs(config, file)).toThrow(/securecart-prod-us-east-1\.CartsRoleArn: required field is missing/);
+    expect(() => loadOutputs(config, file)).toThrow(/securecart-prod-us-west-2\.OrdersDbEndpoint: must be host:port/);
+  });
+
+  test('a file that is not JSON, or not an object of stacks, says how to produce one', () => {
+    const broken = path.join(dir, 'broken.json');
+    fs.writeFileSync(broken, '{');
+    expect(() => loadOutputs(config, broken)).toThrow(/not valid JSON .*cdk deploy --all --outputs-file/);
+    expect(() => loadOutputs(config, write(['a']))).toThrow(/expected an object of stacks/);
+  });
+});
+
+describe('quantity and image helpers', () => {
+  test.each([
+    ['250m', 250],
+    ['1', 1000],
+    ['1.5', 1500],
+  ])('cpu %s = %d millicores', (q, m) => expect(cpuMillis(q)).toBe(m));
+
+  test.each([
+    ['512Mi', 512],
+    ['2Gi', 2048],
+  ])('memory %s = %d MiB', (q, m) => expect(memoryMebibytes(q)).toBe(m));
+
+  test('image references with registry ports, tags and digests', () => {
+    expect(parseImage('localhost:5000/team/app:1.2.3')).toEqual({ repository: 'localhost:5000/team/app', tag: '1.2.3', digest: undefined });
+    const digest = `sha256:${'a'.repeat(64)}`;
+    expect(parseImage(`r.example.com/app@${digest}`)).toEqual({ repository: 'r.example.com/app', tag: undefined, digest });
+    expect(parseImage('localhost:5000/app')).toEqual({ repository: 'localhost:5000/app', tag: undefined, digest: undefined });
+  });
+
+  test('an image pinned by digest is accepted', () => {
+    const data = withChange((c) => (c.services.ui.image = `public.ecr.aws/aws-containers/retail-store-sample-ui@sha256:${'b'.repeat(64)}`));
+    expect(parseConfig(data).services.ui.image).toContain('@sha256:');
+  });
+});

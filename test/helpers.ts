@@ -1,0 +1,50 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { DEFAULT_CONFIG_FILE, loadConfig, readYamlFile } from '../config/load';
+import { loadOutputs } from '../config/outputs';
+import { PlatformConfig } from '../config/schema';
+import { buildRegion, ChartName, RenderInput } from '../charts/render';
+
+export const ROOT = path.resolve(__dirname, '..');
+
+/** A rendered Kubernetes object, loosely typed for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [k: string]: any };
+
+/** The embedded default environment as data, for tests that change one field. */
+export function defaultConfigData(): Record<string, any> {
+  return readYamlFile(DEFAULT_CONFIG_FILE) as Record<string, any>;
+}
+
+export function defaultInput(config: PlatformConfig = loadConfig()): RenderInput {
+  return { config, outputs: loadOutputs(config), platformVersion: '0.0.0-test' };
+}
+
+/** Renders one region in memory: objects per chart. */
+export function renderRegion(input: RenderInput, regionName: string): Record<ChartName, K8sObject[]> {
+  const region = input.config.regions.find((r) => r.name === regionName);
+  if (!region) throw new Error(`no region ${regionName}`);
+  const charts = buildRegion(Testing.app(), input, region);
+  return Object.fromEntries(Object.entries(charts).map(([name, chart]) => [name, Testing.synth(chart) as K8sObject[]])) as Record<ChartName, K8sObject[]>;
+}
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Reads every YAML document of every file under `dir`, keyed by relative path. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const full = path.join(dir, f);
+    if (fs.statSync(full).isFile()) out[f] = fs.readFileSync(full, 'utf8');
+  }
+  return out;
+}
+
+export function parseDocs(text: string): K8sObject[] {
+  return YAML.parseAllDocuments(text).map((d) => d.toJS() as K8sObject).filter(Boolean);
+}
