@@ -160,13 +160,13 @@ export const platformConfigSchema = z
   .superRefine(checkRegions)
   .transform(withDefaultZones);
 
-type ParsedConfig = z.output<typeof platformConfigSchema>;
-export type PlatformConfig = ParsedConfig;
-export type RegionConfig = PlatformConfig['regions'][number] & { readonly availabilityZones: string[] };
+/** A region with its Availability Zones filled in. */
+export type RegionConfig = z.output<typeof region> & { readonly availabilityZones: string[] };
+export type PlatformConfig = Omit<z.output<typeof platformConfigSchema>, 'regions'> & { readonly regions: RegionConfig[] };
 export type ServiceConfig = PlatformConfig['services'][ServiceName];
 export type ServiceResources = z.output<typeof resources>;
 
-function withDefaultZones<T extends { regions: Array<{ name: string; availabilityZones?: string[] }> }>(c: T) {
+function withDefaultZones<T extends { regions: Array<z.output<typeof region>> }>(c: T): Omit<T, 'regions'> & { regions: RegionConfig[] } {
   return {
     ...c,
     regions: c.regions.map((r) => ({ ...r, availabilityZones: r.availabilityZones ?? ['a', 'b', 'c'].map((l) => `${r.name}${l}`) })),

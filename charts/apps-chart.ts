@@ -1,0 +1,64 @@
+import { Chart, ChartProps } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
+import { PlatformConfig, RegionConfig, ServiceName } from '../config/schema';
+import { PORTS } from './constants';
+import { HighlyAvailableService } from './constructs/highly-available-service';
+import { BACKEND_PORTS, imageVersion, workloadSpecs } from './workloads';
+
+export interface AppsChartProps extends ChartProps {
+  readonly config: PlatformConfig;
+  readonly region: RegionConfig;
+  readonly outputs: { readonly global: GlobalOutputs; readonly regional: RegionalOutputs };
+}
+
+/**
+ * The shop's five services in one region, sized for that region (a warm standby runs its own, smaller
+ * floors), with NetworkPolicies that open exactly the call graph:
+ * ALB -> ui -> catalog / carts / orders / checkout, checkout -> orders, each backend to its store.
+ */
+export class AppsChart extends Chart {
+  readonly services: Record<ServiceName, HighlyAvailableService>;
+
+  constructor(scope: Construct, id: string, props: AppsChartProps) {
+    super(scope, id, { ...props, namespace: props.config.namespace });
+    const { config, region } = props;
+    const specs = workloadSpecs(config, region, props.outputs);
+
+    const services = {} as Record<ServiceName, HighlyAvailableService>;
+    for (const spec of specs) {
+      const svc = config.services[spec.name];
+      const sizing = svc.regions[region.name];
+      services[spec.name] = new HighlyAvailableService(this, spec.name, {
+        name: spec.name,
+        instance: `${spec.name}-${config.name}`,
+        component: spec.component,
+        image: svc.image,
+        version: imageVersion(svc.image),
+        minReplicas: sizing.minReplicas,
+        maxReplicas: sizing.maxReplicas,
+        resources: sizing.resources ?? svc.resources,
+        health: spec.health,
+        env: spec.env,
+        serviceAccountAnnotations: spec.serviceAccountAnnotations,
+        automountServiceAccountToken: spec.automountServiceAccountToken,
+      });
+    }
+    this.services = services;
+
+    // The ALB sends traffic from its nodes in the VPC's public subnets straight to pod IPs (IP targets).
+    const vpc = kplus.NetworkPolicyIpBlock.ipv4(this, 'Vpc', region.vpcCidr);
+    services.ui.allowFrom(vpc, PORTS.container);
+    for (const spec of specs) {
+      for (const callee of spec.calls) services[spec.name].allowTo(services[callee]);
+      if (spec.backend === 'aws-apis') {
+        // DynamoDB and STS (IRSA) are public AWS endpoints.
+        services[spec.name].allowEgress(kplus.NetworkPolicyIpBlock.anyIpv4(this, `${spec.name}-aws-apis`), [BACKEND_PORTS['aws-apis']]);
+      } else if (spec.backend !== 'none') {
+        // Databases and Redis live in the region's isolated subnets.
+        services[spec.name].allowEgress(vpc, [BACKEND_PORTS[spec.backend]]);
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Every label key, annotation key, port and timing shared between charts lives here, so that a
+ * selector, a NetworkPolicy and an ALB setting can never drift apart.
+ */
+
+/** Kubernetes recommended labels. */
+export const LABELS = {
+  name: 'app.kubernetes.io/name',
+  instance: 'app.kubernetes.io/instance',
+  component: 'app.kubernetes.io/component',
+  partOf: 'app.kubernetes.io/part-of',
+  version: 'app.kubernetes.io/version',
+  managedBy: 'app.kubernetes.io/managed-by',
+} as const;
+
+/** Value of `app.kubernetes.io/part-of` on every object: `kubectl get -l app.kubernetes.io/part-of=securecart`. */
+export const PART_OF = 'securecart';
+/** Value of `app.kubernetes.io/managed-by`: the tool that renders the object. */
+export const MANAGED_BY = 'cdk8s';
+
+/** Well-known labels and annotations of Kubernetes and AWS. */
+export const WELL_KNOWN = {
+  zone: 'topology.kubernetes.io/zone',
+  hostname: 'kubernetes.io/hostname',
+  namespaceName: 'kubernetes.io/metadata.name',
+  irsaRoleArn: 'eks.amazonaws.com/role-arn',
+  podSecurityEnforce: 'pod-security.kubernetes.io/enforce',
+  podSecurityEnforceVersion: 'pod-security.kubernetes.io/enforce-version',
+  podSecurityWarn: 'pod-security.kubernetes.io/warn',
+  podSecurityAudit: 'pod-security.kubernetes.io/audit',
+} as const;
+
+/** CoreDNS as EKS runs it. */
+export const CLUSTER_DNS = {
+  namespace: 'kube-system',
+  podLabels: { 'k8s-app': 'kube-dns' },
+  port: 53,
+} as const;
+
+/** Ports. Every sample image listens on 8080; Services expose 80 so in-cluster URLs need no port. */
+export const PORTS = {
+  container: 8080,
+  service: 80,
+  https: 443,
+  mysql: 3306,
+  postgres: 5432,
+  redis: 6379,
+} as const;
+
+/** Name of the container port, referenced by Services and probes. */
+export const HTTP_PORT_NAME = 'http';
+
+/**
+ * Graceful shutdown. The ALB keeps sending requests to a target for a while after its pod starts
+ * terminating (the controller deregisters it, then the ALB drains for the deregistration delay). The
+ * preStop sleep keeps the pod serving for longer than that, then the app gets its own shutdown time.
+ */
+export const SHUTDOWN = {
+  /** Target group deregistration delay set on the ALB (edge chart). */
+  albDeregistrationDelaySeconds: 30,
+  /** Margin for the controller to notice the terminating endpoint and call the ALB API. */
+  deregistrationMarginSeconds: 5,
+  /** Time the application needs to finish in-flight requests after SIGTERM. */
+  appShutdownSeconds: 15,
+} as const;
+
+/** UID/GID the sample images run as. */
+export const RUN_AS_USER = 1000;
+
+/** Keys of the credential Secrets synced from Secrets Manager (see config/outputs.ts). */
+export const SECRET_KEYS = {
+  username: 'username',
+  password: 'password',
+  redisAuthToken: 'authToken',
+} as const;
+
+/** Logical database names inside the shop's database clusters. */
+export const DATABASE_NAMES = {
+  catalog: 'catalog',
+  orders: 'orders',
+} as const;
+
+/** JVM settings for the Java images: size the heap from the memory limit, never from the node. */
+export const JAVA_OPTS = '-XX:MaxRAMPercentage=75.0 -Djava.security.egd=file:/dev/urandom';

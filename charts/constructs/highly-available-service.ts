@@ -1,0 +1,333 @@
+import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { cpuMillis, memoryMebibytes, ServiceResources } from '../../config/schema';
+import { applyLabels } from '../labels';
+import { addPatchAfterTypedRender } from '../patches';
+import { HTTP_PORT_NAME, LABELS, PORTS, RUN_AS_USER, SHUTDOWN, WELL_KNOWN } from '../constants';
+
+/** One environment variable: a literal value or a key of a Kubernetes Secret. */
+export type EnvVar =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly secret: { readonly name: string; readonly key: string } };
+
+/** Where the service reports its health. */
+export interface HealthEndpoints {
+  /** HTTP path that answers 2xx only when the pod can serve traffic. */
+  readonly readinessPath: string;
+  /**
+   * HTTP path that answers 2xx while the process is alive, independent of its backends.
+   * @default - a TCP check of the container port: the process accepts connections
+   */
+  readonly livenessPath?: string;
+  /**
+   * Give the container a startup probe (for slow starters such as the JVM services), so the liveness
+   * probe cannot kill it while it boots.
+   * @default false
+   */
+  readonly slowStart?: boolean;
+}
+
+/** How pods are spread over zones. */
+export type ZoneSpreadPolicy = 'DoNotSchedule' | 'ScheduleAnyway';
+
+export interface HighlyAvailableServiceProps {
+  /** Name of every object of the service (Deployment, Service, ServiceAccount, HPA, PDB, NetworkPolicy). */
+  readonly name: string;
+  /** `app.kubernetes.io/instance`: this installation of the service. */
+  readonly instance: string;
+  /** `app.kubernetes.io/component`, e.g. frontend or backend. */
+  readonly component: string;
+  /** Container image, pinned by tag or digest. */
+  readonly image: string;
+  /** `app.kubernetes.io/version`. */
+  readonly version: string;
+  /** HPA floor; at least 2. */
+  readonly minReplicas: number;
+  /** HPA ceiling; above minReplicas. */
+  readonly maxReplicas: number;
+  /** Requests and memory limit of the container. */
+  readonly resources: ServiceResources;
+  /** Health endpoints used by the probes. */
+  readonly health: HealthEndpoints;
+  /**
+   * Environment, in order (a value may refer to an earlier variable as `$(NAME)`).
+   * @default - no variables
+   */
+  readonly env?: EnvVar[];
+  /**
+   * Annotations of the service account, e.g. the IRSA role.
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: Record<string, string>;
+  /**
+   * Mount the service account token: only services that call AWS APIs (IRSA) need it.
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+  /**
+   * HPA target of average CPU use, in percent of the request.
+   * @default 70
+   */
+  readonly cpuTargetUtilization?: number;
+  /**
+   * HPA target of average memory use, in percent of the request. Set high: memory is a safety net
+   * against OOM kills, CPU is the scaling signal (a JVM keeps its heap once grown).
+   * @default 90
+   */
+  readonly memoryTargetUtilization?: number;
+  /**
+   * What the scheduler does when a new pod cannot keep zones within one pod of each other.
+   * @default 'DoNotSchedule' - guaranteed spread, so the survivors of an AZ loss are known in advance
+   */
+  readonly zoneSpread?: ZoneSpreadPolicy;
+  /**
+   * Seconds the pod keeps serving after it starts terminating, to outlast its removal from the ALB.
+   * @default SHUTDOWN.albDeregistrationDelaySeconds + SHUTDOWN.deregistrationMarginSeconds
+   */
+  readonly drainSeconds?: number;
+}
+
+/** How fast the HPA reacts: scale up within one 15 s sync period, scale down slowly. */
+export const SCALING = {
+  syncPeriodSeconds: 15,
+  scaleUpPercent: 100,
+  scaleUpPods: 4,
+  scaleDownStabilizationSeconds: 300,
+  scaleDownPercent: 10,
+  scaleDownPeriodSeconds: 60,
+} as const;
+
+/**
+ * A stateless service that keeps serving through the loss of a pod, a node or an Availability Zone:
+ * Deployment (replicas owned by the HPA), Service, HPA, PodDisruptionBudget, zone spread plus hostname
+ * anti-affinity, probes, graceful shutdown, restricted security context, its own ServiceAccount and
+ * NetworkPolicy (ingress and egress denied unless allowed through `allowFrom` / `allowTo`).
+ */
+export class HighlyAvailableService extends Construct {
+  readonly deployment: kplus.Deployment;
+  readonly service: kplus.Service;
+  readonly serviceAccount: kplus.ServiceAccount;
+  readonly autoscaler: kplus.HorizontalPodAutoscaler;
+  readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
+  readonly networkPolicy: kplus.NetworkPolicy;
+  /** Labels that select exactly this service's pods (stable across versions). */
+  readonly selectorLabels: Record<string, string>;
+  /** This service's pods, as a selector and a NetworkPolicy peer. */
+  readonly pods: kplus.Pods;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: HighlyAvailableServiceProps) {
+    super(scope, id);
+    if (props.minReplicas < 2) throw new Error(`service ${props.name}: minReplicas ${props.minReplicas} must be at least 2`);
+    if (props.maxReplicas <= props.minReplicas) {
+      throw new Error(`service ${props.name}: maxReplicas ${props.maxReplicas} must be greater than minReplicas ${props.minReplicas}`);
+    }
+    this.name = props.name;
+    this.selectorLabels = { [LABELS.name]: props.name, [LABELS.instance]: props.instance };
+    const labels = { ...this.selectorLabels, [LABELS.component]: props.component, [LABELS.version]: props.version };
+    this.pods = kplus.Pods.select(this, 'Pods', { labels: this.selectorLabels });
+    const drainSeconds = props.drainSeconds ?? SHUTDOWN.albDeregistrationDelaySeconds + SHUTDOWN.deregistrationMarginSeconds;
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: props.name, annotations: props.serviceAccountAnnotations },
+      automountToken: props.automountServiceAccountToken ?? false,
+    });
+
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: props.name },
+      // Our own selector (name + instance) instead of cdk8s' generated one, so the HPA, PDB, spread
+      // and NetworkPolicies select the same pods and kubectl users can read it.
+      select: false,
+      podMetadata: { labels: { ...Chart.of(this).labels, ...labels } },
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      // Keep full capacity during a rollout: add a pod before removing one.
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.percent(25),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
+      minReady: Duration.seconds(5),
+      terminationGracePeriod: Duration.seconds(drainSeconds + SHUTDOWN.appShutdownSeconds),
+      securityContext: {
+        ensureNonRoot: true,
+        user: RUN_AS_USER,
+        group: RUN_AS_USER,
+        fsGroup: RUN_AS_USER,
+      },
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+
+    const container = this.deployment.addContainer({
+      name: props.name,
+      image: props.image,
+      // Pinned tags never change: a node that has the image starts pods even when the registry is down.
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      ports: [{ number: PORTS.container, name: HTTP_PORT_NAME }],
+      // CPU: a request and no limit, on purpose. The EKS best-practices guide advises against CPU limits:
+      // CFS throttling stalls JVM start-up and tail latency while the node has idle cores. Requests
+      // already guarantee each pod its share. Memory: a limit, because memory is not compressible and an
+      // unbounded pod would get its neighbours OOM-killed.
+      resources: {
+        cpu: { request: kplus.Cpu.millis(cpuMillis(props.resources.cpu)) },
+        memory: {
+          request: Size.mebibytes(memoryMebibytes(props.resources.memory)),
+          limit: Size.mebibytes(memoryMebibytes(props.resources.memoryLimit)),
+        },
+      },
+      securityContext: {
+        ensureNonRoot: true,
+        user: RUN_AS_USER,
+        group: RUN_AS_USER,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: [kplus.Capability.ALL] },
+        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+      },
+      readiness: kplus.Probe.fromHttpGet(props.health.readinessPath, {
+        port: PORTS.container,
+        periodSeconds: Duration.seconds(5),
+        timeoutSeconds: Duration.seconds(2),
+        failureThreshold: 3,
+        successThreshold: 1,
+      }),
+      // Liveness restarts a wedged process; it is slower than readiness and never checks backends, so a
+      // database outage does not turn into a restart storm.
+      liveness: props.health.livenessPath
+        ? kplus.Probe.fromHttpGet(props.health.livenessPath, {
+            port: PORTS.container,
+            periodSeconds: Duration.seconds(10),
+            timeoutSeconds: Duration.seconds(3),
+            failureThreshold: 6,
+          })
+        : kplus.Probe.fromTcpSocket({
+            port: PORTS.container,
+            periodSeconds: Duration.seconds(10),
+            timeoutSeconds: Duration.seconds(3),
+            failureThreshold: 6,
+          }),
+      // Up to 5 s x 36 = 3 min to boot before liveness takes over.
+      startup: props.health.slowStart
+        ? kplus.Probe.fromHttpGet(props.health.livenessPath ?? props.health.readinessPath, {
+            port: PORTS.container,
+            periodSeconds: Duration.seconds(5),
+            timeoutSeconds: Duration.seconds(2),
+            failureThreshold: 36,
+          })
+        : undefined,
+    });
+    for (const v of props.env ?? []) {
+      container.env.addVariable(
+        v.name,
+        'value' in v
+          ? kplus.EnvValue.fromValue(v.value)
+          : kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(this, `Secret-${v.name}`, v.secret.name), key: v.secret.key }),
+      );
+    }
+    // The images write to /tmp (JVM, Node); the root filesystem stays read-only.
+    container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(256) }));
+
+    // Preferred, not required: a required rule would leave pods pending once replicas exceed nodes.
+    this.deployment.scheduling.separate(this.pods, { topology: kplus.Topology.HOSTNAME, weight: 100 });
+
+    const deploymentObject = ApiObject.of(this.deployment);
+    // cdk8s-plus-28 has no topology spread constraints (its `spread` makes anti-affinity): JSON patch.
+    // maxSkew 1 over zones. When a zone is lost its nodes go NotReady and are tainted unreachable;
+    // nodeTaintsPolicy Honor drops them from the skew calculation, so replacement pods are spread over
+    // the surviving zones instead of waiting for the lost one.
+    deploymentObject.addJsonPatch(
+      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+        {
+          topologyKey: WELL_KNOWN.zone,
+          maxSkew: 1,
+          whenUnsatisfiable: props.zoneSpread ?? 'DoNotSchedule',
+          nodeTaintsPolicy: 'Honor',
+          labelSelector: { matchLabels: this.selectorLabels },
+          matchLabelKeys: ['pod-template-hash'],
+        },
+      ]),
+    );
+    deploymentObject.addJsonPatch(
+      // Everything selects pods by name + instance; cdk8s-plus' generated address label is unused.
+      JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace('/', '~1')}`),
+      // Service links would put every Service of the namespace into the environment; nothing reads them.
+      JsonPatch.add('/spec/template/spec/enableServiceLinks', false),
+    );
+    // cdk8s-plus-28 lacks the lifecycle `sleep` action (Kubernetes 1.29+), which needs no shell or sleep
+    // binary in the image; its typed renderer drops fields it does not know, so patch after it.
+    addPatchAfterTypedRender(
+      deploymentObject,
+      JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { sleep: { seconds: drainSeconds } } }),
+    );
+
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { name: props.name },
+      selector: this.pods,
+      ports: [{ name: HTTP_PORT_NAME, port: PORTS.service, targetPort: PORTS.container, protocol: kplus.Protocol.TCP }],
+    });
+
+    this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+      metadata: { name: props.name },
+      target: this.deployment,
+      minReplicas: props.minReplicas,
+      maxReplicas: props.maxReplicas,
+      metrics: [
+        kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.cpuTargetUtilization ?? 70)),
+        kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(props.memoryTargetUtilization ?? 90)),
+      ],
+      scaleUp: {
+        stabilizationWindow: Duration.seconds(0),
+        strategy: kplus.ScalingStrategy.MAX_CHANGE,
+        policies: [
+          { replicas: kplus.Replicas.percent(SCALING.scaleUpPercent), duration: Duration.seconds(SCALING.syncPeriodSeconds) },
+          { replicas: kplus.Replicas.absolute(SCALING.scaleUpPods), duration: Duration.seconds(SCALING.syncPeriodSeconds) },
+        ],
+      },
+      scaleDown: {
+        stabilizationWindow: Duration.seconds(SCALING.scaleDownStabilizationSeconds),
+        strategy: kplus.ScalingStrategy.MIN_CHANGE,
+        policies: [
+          { replicas: kplus.Replicas.percent(SCALING.scaleDownPercent), duration: Duration.seconds(SCALING.scaleDownPeriodSeconds) },
+        ],
+      },
+    });
+
+    // cdk8s-plus-28 has no PodDisruptionBudget construct: low-level import. maxUnavailable 1 with at
+    // least 2 replicas always allows one eviction (a drain makes progress) and never all of them;
+    // AlwaysAllow lets a drain evict pods that are not ready anyway instead of blocking on them.
+    this.disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: props.name },
+      spec: {
+        maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: this.selectorLabels },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+
+    this.networkPolicy = new kplus.NetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: props.name },
+      selector: this.pods,
+      ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+      egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+    });
+
+    applyLabels(this, labels);
+  }
+
+  /** Lets `peer` open connections to this service's pods. */
+  allowFrom(peer: kplus.INetworkPolicyPeer, port: number = PORTS.container): void {
+    this.networkPolicy.addIngressRule(peer, [kplus.NetworkPolicyPort.tcp(port)]);
+  }
+
+  /** Lets this service call `target` (both sides of the connection are opened). */
+  allowTo(target: HighlyAvailableService): void {
+    this.networkPolicy.addEgressRule(target.pods, [kplus.NetworkPolicyPort.tcp(PORTS.container)]);
+    target.allowFrom(this.pods);
+  }
+
+  /** Lets this service open connections to `peer` (e.g. a database subnet or AWS APIs) on `ports`. */
+  allowEgress(peer: kplus.INetworkPolicyPeer, ports: number[]): void {
+    this.networkPolicy.addEgressRule(peer, ports.map((p) => kplus.NetworkPolicyPort.tcp(p)));
+  }
+}

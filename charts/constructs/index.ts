@@ -1,0 +1,2 @@
+export * from './highly-available-service';
+export * from './namespace-baseline';

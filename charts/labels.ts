@@ -1,0 +1,11 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/** Adds `labels` to every API object under `scope` (chart-wide labels are added by cdk8s itself). */
+export function applyLabels(scope: IConstruct, labels: Record<string, string>): void {
+  for (const child of scope.node.findAll()) {
+    if (child instanceof ApiObject) {
+      for (const [key, value] of Object.entries(labels)) child.metadata.addLabel(key, value);
+    }
+  }
+}

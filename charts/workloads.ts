@@ -1,0 +1,137 @@
+/**
+ * The five retail store sample services and how each is wired to its real AWS backend. Endpoints,
+ * secret names, the carts table and role come from the CDK outputs; nothing here is environment
+ * specific.
+ */
+import { parseImage, PlatformConfig, RegionConfig, ServiceName } from '../config/schema';
+import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
+import { EnvVar, HealthEndpoints } from './constructs/highly-available-service';
+import { DATABASE_NAMES, JAVA_OPTS, PORTS, SECRET_KEYS, WELL_KNOWN } from './constants';
+
+/** Which backend a service talks to, for its egress NetworkPolicy. */
+export type Backend = 'mysql' | 'postgres' | 'redis' | 'aws-apis' | 'none';
+
+/** Everything about a service that does not depend on its sizing. */
+export interface WorkloadSpec {
+  readonly name: ServiceName;
+  readonly component: 'frontend' | 'backend';
+  readonly health: HealthEndpoints;
+  readonly env: EnvVar[];
+  /** Services this one calls over HTTP. */
+  readonly calls: ServiceName[];
+  readonly backend: Backend;
+  readonly serviceAccountAnnotations?: Record<string, string>;
+  readonly automountServiceAccountToken?: boolean;
+}
+
+const SPRING_HEALTH: HealthEndpoints = {
+  readinessPath: '/actuator/health/readiness',
+  livenessPath: '/actuator/health/liveness',
+  slowStart: true,
+};
+
+/** In-cluster URL of a service (Services listen on port 80). */
+export function serviceUrl(name: ServiceName, namespace: string): string {
+  return `http://${name}.${namespace}.svc:${PORTS.service}`;
+}
+
+/** The version label of a service: its image tag (or digest). */
+export function imageVersion(image: string): string {
+  const { tag, digest } = parseImage(image);
+  return (tag ?? digest!.replace('sha256:', '')).slice(0, 63);
+}
+
+export function workloadSpecs(
+  config: PlatformConfig,
+  region: RegionConfig,
+  outputs: { global: GlobalOutputs; regional: RegionalOutputs },
+): WorkloadSpec[] {
+  const ns = config.namespace;
+  const out = outputs.regional;
+  const secret = (name: string, key: string) => ({ name, key });
+  return [
+    {
+      name: 'ui',
+      component: 'frontend',
+      health: SPRING_HEALTH,
+      calls: ['catalog', 'carts', 'orders', 'checkout'],
+      backend: 'none',
+      env: [
+        { name: 'JAVA_OPTS', value: JAVA_OPTS },
+        { name: 'RETAIL_UI_ENDPOINTS_CATALOG', value: serviceUrl('catalog', ns) },
+        { name: 'RETAIL_UI_ENDPOINTS_CARTS', value: serviceUrl('carts', ns) },
+        { name: 'RETAIL_UI_ENDPOINTS_ORDERS', value: serviceUrl('orders', ns) },
+        { name: 'RETAIL_UI_ENDPOINTS_CHECKOUT', value: serviceUrl('checkout', ns) },
+      ],
+    },
+    {
+      name: 'catalog',
+      component: 'backend',
+      health: { readinessPath: '/health' },
+      calls: [],
+      backend: 'mysql',
+      env: [
+        { name: 'RETAIL_CATALOG_PERSISTENCE_PROVIDER', value: 'mysql' },
+        { name: 'RETAIL_CATALOG_PERSISTENCE_ENDPOINT', value: out.catalogDbEndpoint },
+        { name: 'RETAIL_CATALOG_PERSISTENCE_DB_NAME', value: DATABASE_NAMES.catalog },
+        { name: 'RETAIL_CATALOG_PERSISTENCE_USER', secret: secret(out.catalogDbSecretName, SECRET_KEYS.username) },
+        { name: 'RETAIL_CATALOG_PERSISTENCE_PASSWORD', secret: secret(out.catalogDbSecretName, SECRET_KEYS.password) },
+      ],
+    },
+    {
+      name: 'carts',
+      component: 'backend',
+      health: SPRING_HEALTH,
+      calls: [],
+      backend: 'aws-apis',
+      // IRSA: the pod identity webhook injects the web identity token for this role.
+      serviceAccountAnnotations: { [WELL_KNOWN.irsaRoleArn]: out.cartsRoleArn },
+      automountServiceAccountToken: true,
+      env: [
+        { name: 'JAVA_OPTS', value: JAVA_OPTS },
+        { name: 'AWS_REGION', value: region.name },
+        { name: 'RETAIL_CART_PERSISTENCE_PROVIDER', value: 'dynamodb' },
+        { name: 'RETAIL_CART_PERSISTENCE_DYNAMODB_TABLE_NAME', value: outputs.global.cartsTableName },
+        { name: 'RETAIL_CART_PERSISTENCE_DYNAMODB_CREATE_TABLE', value: 'false' },
+      ],
+    },
+    {
+      name: 'orders',
+      component: 'backend',
+      health: SPRING_HEALTH,
+      calls: [],
+      backend: 'postgres',
+      env: [
+        { name: 'JAVA_OPTS', value: JAVA_OPTS },
+        { name: 'RETAIL_ORDERS_PERSISTENCE_PROVIDER', value: 'postgres' },
+        { name: 'RETAIL_ORDERS_PERSISTENCE_ENDPOINT', value: out.ordersDbEndpoint },
+        { name: 'RETAIL_ORDERS_PERSISTENCE_NAME', value: DATABASE_NAMES.orders },
+        { name: 'RETAIL_ORDERS_PERSISTENCE_USERNAME', secret: secret(out.ordersDbSecretName, SECRET_KEYS.username) },
+        { name: 'RETAIL_ORDERS_PERSISTENCE_PASSWORD', secret: secret(out.ordersDbSecretName, SECRET_KEYS.password) },
+        { name: 'RETAIL_ORDERS_MESSAGING_PROVIDER', value: 'in-memory' },
+      ],
+    },
+    {
+      name: 'checkout',
+      component: 'backend',
+      health: { readinessPath: '/health' },
+      calls: ['orders'],
+      backend: 'redis',
+      env: [
+        // The auth token stays in its Secret: the URL refers to it through Kubernetes' $(VAR) expansion.
+        { name: 'RETAIL_CHECKOUT_REDIS_AUTH_TOKEN', secret: secret(out.checkoutRedisSecretName, SECRET_KEYS.redisAuthToken) },
+        { name: 'RETAIL_CHECKOUT_PERSISTENCE_PROVIDER', value: 'redis' },
+        { name: 'RETAIL_CHECKOUT_PERSISTENCE_REDIS_URL', value: `rediss://:$(RETAIL_CHECKOUT_REDIS_AUTH_TOKEN)@${out.checkoutRedisEndpoint}` },
+        { name: 'RETAIL_CHECKOUT_ENDPOINTS_ORDERS', value: serviceUrl('orders', ns) },
+      ],
+    },
+  ];
+}
+
+/** Ports a backend listens on, for egress rules. */
+export const BACKEND_PORTS: Record<Exclude<Backend, 'none'>, number> = {
+  mysql: PORTS.mysql,
+  postgres: PORTS.postgres,
+  redis: PORTS.redis,
+  'aws-apis': PORTS.https,
+};

@@ -1,0 +1,226 @@
+/**
+ * Invariants over every rendered object of every region: what Argo CD will apply, checked the way a
+ * reviewer (or kube-linter, Polaris, kube-score and the restricted Pod Security Standard) would.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadConfig } from '../config/load';
+import { LABELS, PART_OF } from '../charts/constants';
+import { CHART_NAMES, renderManifests } from '../charts/render';
+import { serviceUrl } from '../charts/workloads';
+import { SERVICE_NAMES } from '../config/schema';
+import { defaultInput, K8sObject, readTree, renderRegion, ROOT, tmpDir } from './helpers';
+
+const input = defaultInput();
+const { config } = input;
+const rendered = Object.fromEntries(config.regions.map((r) => [r.name, renderRegion(input, r.name)]));
+
+const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
+  const charts = rendered[regionName];
+  const all: K8sObject[] = Object.values(charts).flat();
+  const ofKind = (kind: string) => all.filter((o) => o.kind === kind);
+  const deployments = ofKind('Deployment');
+
+  test('renders every chart, each non-empty', () => {
+    expect(Object.keys(charts).sort()).toEqual([...CHART_NAMES].sort());
+    for (const objects of Object.values(charts)) expect(objects.length).toBeGreaterThan(0);
+  });
+
+  test('runs the five shop services', () => {
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...SERVICE_NAMES].sort());
+  });
+
+  test('every object carries the six recommended labels, part of securecart', () => {
+    for (const o of all) {
+      const labels = o.metadata.labels ?? {};
+      for (const key of Object.values(LABELS)) expect({ object: `${o.kind}/${o.metadata.name}`, key, value: labels[key] }).toEqual(expect.objectContaining({ value: expect.any(String) }));
+      expect(labels[LABELS.partOf]).toBe(PART_OF);
+    }
+  });
+
+  test('names are unique per kind and namespaced objects live in the shop namespace', () => {
+    const keys = all.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const o of all) {
+      if (o.kind !== 'Namespace') expect(o.metadata.namespace).toBe(config.namespace);
+    }
+  });
+
+  describe.each(SERVICE_NAMES)('%s', (name) => {
+    const deployment = deployments.find((d) => d.metadata.name === name)!;
+    const podLabels = deployment.spec.template.metadata.labels;
+    const pod = deployment.spec.template.spec;
+    const sizing = config.services[name].regions[regionName];
+
+    test('the Deployment selects its own pods and leaves replicas to exactly one HPA', () => {
+      expect(matches(deployment.spec.selector.matchLabels, podLabels)).toBe(true);
+      expect(deployment.spec).not.toHaveProperty('replicas');
+      const hpas = ofKind('HorizontalPodAutoscaler').filter((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === name);
+      expect(hpas).toHaveLength(1);
+      expect(hpas[0].spec.minReplicas).toBe(sizing.minReplicas);
+      expect(hpas[0].spec.maxReplicas).toBe(sizing.maxReplicas);
+      expect(hpas[0].spec.minReplicas).toBeGreaterThanOrEqual(2);
+      expect(hpas[0].spec.maxReplicas).toBeGreaterThan(hpas[0].spec.minReplicas);
+    });
+
+    test('exactly one PDB covers its pods and allows a drain', () => {
+      const pdbs = ofKind('PodDisruptionBudget').filter((p) => matches(p.spec.selector.matchLabels, podLabels));
+      expect(pdbs).toHaveLength(1);
+      expect(pdbs[0].spec.maxUnavailable).toBeGreaterThanOrEqual(1);
+      expect(pdbs[0].spec.maxUnavailable).toBeLessThan(sizing.minReplicas);
+      expect(pdbs[0].spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
+    });
+
+    test('spreads over zones with a selector that matches its pods', () => {
+      const zone = pod.topologySpreadConstraints.filter((c: any) => c.topologyKey === 'topology.kubernetes.io/zone');
+      expect(zone).toHaveLength(1);
+      expect(zone[0].maxSkew).toBe(1);
+      expect(matches(zone[0].labelSelector.matchLabels, podLabels)).toBe(true);
+      const hostTerms = pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution;
+      expect(hostTerms.some((t: any) => t.podAffinityTerm.topologyKey === 'kubernetes.io/hostname' && matches(t.podAffinityTerm.labelSelector.matchLabels, podLabels))).toBe(true);
+    });
+
+    test('exactly one Service selects it, and selects nothing else', () => {
+      const services = ofKind('Service').filter((s) => matches(s.spec.selector, podLabels));
+      expect(services.map((s) => s.metadata.name)).toEqual([name]);
+      for (const other of deployments.filter((d) => d !== deployment)) {
+        expect(matches(services[0].spec.selector, other.spec.template.metadata.labels)).toBe(false);
+      }
+    });
+
+    test('containers are probed, sized and locked down', () => {
+      for (const c of pod.containers) {
+        expect(c.readinessProbe).toBeDefined();
+        expect(c.livenessProbe).toBeDefined();
+        expect(c.livenessProbe).not.toEqual(c.readinessProbe);
+        expect(c.resources.requests.cpu).toBeDefined();
+        expect(c.resources.requests.memory).toBeDefined();
+        expect(c.resources.limits.memory).toBeDefined();
+        expect(c.image).toMatch(/(:[\w][\w.-]*|@sha256:[a-f0-9]{64})$/);
+        expect(c.image).not.toMatch(/:latest$/);
+        expect(c.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        });
+        expect(c.lifecycle.preStop.sleep.seconds).toBeLessThan(pod.terminationGracePeriodSeconds);
+      }
+      expect(pod.hostNetwork).toBe(false);
+      expect(pod).not.toHaveProperty('hostPID');
+      expect(pod).not.toHaveProperty('hostIPC');
+      expect(JSON.stringify(pod.volumes)).not.toContain('hostPath');
+    });
+
+    test('no credential appears as a literal in its environment', () => {
+      for (const c of pod.containers) {
+        for (const e of c.env ?? []) {
+          if (/PASSWORD|TOKEN|SECRET|_USER(NAME)?$/.test(e.name)) {
+            expect({ name: e.name, ref: e.valueFrom?.secretKeyRef?.name }).toEqual({ name: e.name, ref: expect.any(String) });
+          }
+          if ('value' in e) expect(e.value).not.toMatch(/:\/\/[^:/@]*:[^$@][^@]*@/); // user:password@ in a URL
+        }
+      }
+    });
+
+    test('is covered by the namespace default-deny and its own NetworkPolicy', () => {
+      const policies = ofKind('NetworkPolicy');
+      const defaultDeny = policies.find((p) => p.metadata.name === 'default-deny')!;
+      expect(defaultDeny.spec).toEqual({ podSelector: {}, policyTypes: ['Egress', 'Ingress'] });
+      const own = policies.filter((p) => p.spec.podSelector.matchLabels && matches(p.spec.podSelector.matchLabels, podLabels));
+      expect(own).toHaveLength(1);
+    });
+  });
+
+  test('NetworkPolicies open exactly the call graph', () => {
+    const policy = (name: string) => ofKind('NetworkPolicy').find((p) => p.metadata.name === name)!;
+    const callers = (name: string) =>
+      (policy(name).spec.ingress ?? []).flatMap((r: any) => r.from.map((f: any) => f.podSelector?.matchLabels?.[LABELS.name] ?? f.ipBlock?.cidr)).sort();
+    const region = config.regions.find((r) => r.name === regionName)!;
+    expect(callers('ui')).toEqual([region.vpcCidr]);
+    expect(callers('catalog')).toEqual(['ui']);
+    expect(callers('carts')).toEqual(['ui']);
+    expect(callers('orders')).toEqual(['checkout', 'ui']);
+    expect(callers('checkout')).toEqual(['ui']);
+    const egressPorts = (name: string) => (policy(name).spec.egress ?? []).flatMap((r: any) => r.ports.map((p: any) => p.port)).sort();
+    expect(egressPorts('catalog')).toEqual([3306]);
+    expect(egressPorts('orders')).toEqual([5432]);
+    expect(egressPorts('checkout')).toEqual([6379, 8080]);
+    expect(egressPorts('carts')).toEqual([443]);
+    const dns = policy('allow-dns').spec.egress[0];
+    expect(dns.ports).toEqual(expect.arrayContaining([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]));
+  });
+
+  test('workloads are wired to their real backends from the outputs file', () => {
+    const out = input.outputs.regions[regionName];
+    const envOf = (name: string) => {
+      const c = deployments.find((d) => d.metadata.name === name)!.spec.template.spec.containers[0];
+      return Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    };
+    expect(envOf('ui')).toMatchObject({
+      RETAIL_UI_ENDPOINTS_CATALOG: serviceUrl('catalog', config.namespace),
+      RETAIL_UI_ENDPOINTS_CARTS: serviceUrl('carts', config.namespace),
+      RETAIL_UI_ENDPOINTS_ORDERS: serviceUrl('orders', config.namespace),
+      RETAIL_UI_ENDPOINTS_CHECKOUT: serviceUrl('checkout', config.namespace),
+    });
+    expect(envOf('catalog')).toMatchObject({
+      RETAIL_CATALOG_PERSISTENCE_PROVIDER: 'mysql',
+      RETAIL_CATALOG_PERSISTENCE_ENDPOINT: out.catalogDbEndpoint,
+      RETAIL_CATALOG_PERSISTENCE_PASSWORD: { secretKeyRef: { name: out.catalogDbSecretName, key: 'password' } },
+    });
+    expect(envOf('orders')).toMatchObject({
+      RETAIL_ORDERS_PERSISTENCE_PROVIDER: 'postgres',
+      RETAIL_ORDERS_PERSISTENCE_ENDPOINT: out.ordersDbEndpoint,
+      RETAIL_ORDERS_PERSISTENCE_PASSWORD: { secretKeyRef: { name: out.ordersDbSecretName, key: 'password' } },
+    });
+    expect(envOf('carts')).toMatchObject({
+      RETAIL_CART_PERSISTENCE_PROVIDER: 'dynamodb',
+      RETAIL_CART_PERSISTENCE_DYNAMODB_TABLE_NAME: input.outputs.global.cartsTableName,
+      RETAIL_CART_PERSISTENCE_DYNAMODB_CREATE_TABLE: 'false',
+      AWS_REGION: regionName,
+    });
+    const checkout = envOf('checkout');
+    expect(checkout.RETAIL_CHECKOUT_PERSISTENCE_REDIS_URL).toBe(`rediss://:$(RETAIL_CHECKOUT_REDIS_AUTH_TOKEN)@${out.checkoutRedisEndpoint}`);
+    expect(checkout.RETAIL_CHECKOUT_ENDPOINTS_ORDERS).toBe(serviceUrl('orders', config.namespace));
+    const carts = ofKind('ServiceAccount').find((s) => s.metadata.name === 'carts')!;
+    expect(carts.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': out.cartsRoleArn });
+    expect(carts.automountServiceAccountToken).toBe(true);
+  });
+});
+
+describe('across regions', () => {
+  test('the warm standby runs its own, smaller floors and the same ceilings', () => {
+    const [primary, standby] = config.regions.map((r) => r.name);
+    const hpa = (region: string, name: string) => Object.values(rendered[region]).flat().find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === name)!;
+    for (const name of SERVICE_NAMES) {
+      expect(hpa(standby, name).spec.minReplicas).toBeLessThan(hpa(primary, name).spec.minReplicas);
+      expect(hpa(standby, name).spec.maxReplicas).toBe(hpa(primary, name).spec.maxReplicas);
+    }
+  });
+});
+
+describe('rendered files', () => {
+  test('the committed manifests/ equal a fresh render (run `npm run synth` after changing charts or config)', () => {
+    const out = path.join(tmpDir('fresh-'), 'manifests');
+    renderManifests({ ...input, platformVersion: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version }, out);
+    expect(readTree(path.join(ROOT, 'manifests'))).toEqual(readTree(out));
+  });
+
+  test('rendering twice gives byte-identical files', () => {
+    const a = path.join(tmpDir('det-a-'), 'm');
+    const b = path.join(tmpDir('det-b-'), 'm');
+    renderManifests(input, a);
+    renderManifests(input, b);
+    const treeA = readTree(a);
+    expect(Object.keys(treeA)).toEqual(config.regions.flatMap((r) => CHART_NAMES.map((c) => path.join(r.name, `${c}.yaml`))).sort());
+    expect(treeA).toEqual(readTree(b));
+  });
+
+  test('the loaded config is the one rendered', () => {
+    expect(loadConfig().regions.map((r) => r.name)).toEqual(Object.keys(rendered));
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * The synth command as CI and users run it: exit codes, messages, and the promise that a failed render
+ * leaves the previous manifests exactly as they were.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { renderManifests } from '../charts/render';
+import { defaultConfigData, defaultInput, readTree, ROOT, tmpDir } from './helpers';
+
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function synth(args: string[]) {
+  const result = spawnSync(TSX, [path.join(ROOT, 'charts', 'main.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** An output folder holding a previous render plus a marker, so any change to it shows. */
+function previousRender(): string {
+  const out = path.join(tmpDir('cli-'), 'manifests');
+  renderManifests(defaultInput(), out);
+  fs.writeFileSync(path.join(out, 'us-east-1', 'apps.yaml'), '# previous render\n');
+  return out;
+}
+
+const siblingsOf = (dir: string) => fs.readdirSync(path.dirname(dir)).sort();
+
+describe('npm run synth', () => {
+  test('renders every region of a config file into --out', () => {
+    const out = path.join(tmpDir('cli-ok-'), 'manifests');
+    const { code, stdout } = synth(['--out', out]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/rendered 4 files for us-east-1, us-west-2/);
+    expect(Object.keys(readTree(out))).toEqual(['us-east-1/apps.yaml', 'us-east-1/platform.yaml', 'us-west-2/apps.yaml', 'us-west-2/platform.yaml']);
+  });
+
+  test('bad config: exit 1, the path and the fix on stderr, manifests untouched', () => {
+    const out = previousRender();
+    const before = readTree(out);
+    const data = defaultConfigData();
+    data.services.ui.regions['us-west-2'].minReplicas = 1;
+    const file = path.join(path.dirname(out), 'bad.yaml');
+    fs.writeFileSync(file, YAML.stringify(data));
+
+    const { code, stderr } = synth(['--config', file, '--out', out]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('services.ui.regions.us-west-2.minReplicas: must be at least 2');
+    expect(stderr).toContain('nothing was written');
+    expect(readTree(out)).toEqual(before);
+    expect(siblingsOf(out)).toEqual(['bad.yaml', 'manifests']);
+  });
+
+  test('missing config file: exit 1 and the file named', () => {
+    const { code, stderr } = synth(['--config', '/nonexistent/env.yaml']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/\/nonexistent\/env\.yaml:\n {2}- cannot read the file \(ENOENT\)/);
+  });
+
+  test('unknown flag: exit 2 with usage', () => {
+    const { code, stderr } = synth(['--confg', 'x.yaml']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/usage: npm run synth -- \[--config FILE\]/);
+  });
+});
+
+describe('renderManifests', () => {
+  test('a failure in any region leaves the previous render whole and no staging folder behind', () => {
+    const out = previousRender();
+    const before = readTree(out);
+    const input = defaultInput();
+    const broken = { ...input, outputs: { ...input.outputs, regions: { 'us-east-1': input.outputs.regions['us-east-1'] } } };
+    expect(() => renderManifests(broken, out)).toThrow(/no outputs for region us-west-2/);
+    expect(readTree(out)).toEqual(before);
+    expect(siblingsOf(out)).toEqual(['manifests']);
+  });
+
+  test('a successful render replaces the previous one completely', () => {
+    const out = previousRender();
+    fs.writeFileSync(path.join(out, 'stale.yaml'), 'kind: Stale\n');
+    renderManifests(defaultInput(), out);
+    const tree = readTree(out);
+    expect(tree).not.toHaveProperty(['stale.yaml']);
+    expect(tree['us-east-1/apps.yaml']).toContain('kind: Deployment');
+    expect(siblingsOf(out)).toEqual(['manifests']);
+  });
+});
