@@ -1,10 +1,17 @@
 /**
- * The AWS CDK app (EKS Blueprints): one stack per region plus the global stack. Placeholder until the
- * cluster stacks land: it validates the config so `cdk synth` fails early on bad input.
+ * The AWS CDK app (EKS Blueprints), run by `npx cdk synth|deploy` through cdk.json: one stack per
+ * region, the global data stack and the health checks. Works offline: no lookups, no credentials.
+ * Another environment: `npx cdk synth -c config=config/environments/<env>.yaml`.
  */
-import { App } from 'aws-cdk-lib';
-import { loadConfig } from '../config/load';
+import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
+import { synthCluster } from './synth';
 
-const app = new App();
-loadConfig(app.node.tryGetContext('config') ?? undefined);
-app.synth();
+async function main(): Promise<void> {
+  const config = loadConfig(process.env.SECURECART_CONFIG ?? DEFAULT_CONFIG_FILE);
+  await synthCluster(config, process.env.CDK_OUTDIR);
+}
+
+main().catch((e) => {
+  console.error(e instanceof ConfigError ? `error: ${e.message}` : `error: cluster synth failed: ${(e as Error).message}`);
+  process.exit(1);
+});

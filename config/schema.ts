@@ -141,6 +141,38 @@ const dns = z
   })
   .strict();
 
+const cluster = z
+  .object({
+    /** CIDRs allowed to reach the public side of the EKS API endpoint (the private side is always on). */
+    publicEndpointCidrs: z
+      .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as "203.0.113.0/24"'))
+      .min(1, 'needs at least one CIDR: list the networks your operators and CI reach the API from'),
+    /** The managed node group for system pods (CoreDNS, controllers, Karpenter itself), spread over every AZ. */
+    systemNodes: z
+      .object({
+        /** @default m7i.large */
+        instanceType: z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, 'must be an EC2 instance type such as "m7i.large"').default('m7i.large'),
+        /** One node per AZ at least. @default 3 */
+        minSize: z.number().int().min(2).default(3),
+        /** @default 6 */
+        maxSize: z.number().int().max(30).default(6),
+      })
+      .strict()
+      .default({}),
+    /** Ceiling of what Karpenter may provision per region, in vCPUs. @default 200 */
+    karpenterCpuLimit: z.number().int().min(8).default(200),
+  })
+  .strict();
+
+const gitops = z
+  .object({
+    /** The git repository Argo CD syncs (this repository). */
+    repoUrl: z.string().regex(/^(https:\/\/|git@|ssh:\/\/)\S+$/, 'must be an https:// or ssh git URL'),
+    /** Branch, tag or commit Argo CD follows. @default main */
+    targetRevision: z.string().min(1).default('main'),
+  })
+  .strict();
+
 export const platformConfigSchema = z
   .object({
     /** Environment name: prefixes stacks and names the outputs file. */
@@ -151,9 +183,13 @@ export const platformConfigSchema = z
     kubernetesVersion: z.enum(['1.33', '1.34']).default('1.34'),
     /** Namespace of the shop's workloads. @default securecart */
     namespace: z.string().regex(HOSTNAME_LABEL_PATTERN, 'must be a DNS label').default('securecart'),
+    /** AWS account the environment deploys to (needed to synthesize without lookups). */
+    accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
     /** Regions, primary first; at least two. */
     regions: z.array(region).min(2, 'needs at least 2 regions (the first is primary): the shop must survive a region loss'),
     dns,
+    cluster,
+    gitops,
     services: z.object(Object.fromEntries(SERVICE_NAMES.map((n) => [n, service])) as Record<ServiceName, typeof service>).strict(),
   })
   .strict()

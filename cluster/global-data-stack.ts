@@ -1,0 +1,65 @@
+import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { GLOBAL_OUTPUT_KEYS } from '../config/outputs';
+import { PlatformConfig } from '../config/schema';
+import { CREDENTIALS, CredentialName, cartsTableName, secretName } from './naming';
+
+export interface GlobalDataStackProps extends StackProps {
+  readonly config: PlatformConfig;
+}
+
+/**
+ * The data every region shares, deployed in the primary region: the carts DynamoDB global table (a
+ * replica per region) and the shop's credentials in Secrets Manager (replicated to every region, so a
+ * region keeps reading its secrets when the primary is down). Everything is retained on delete.
+ */
+export class GlobalDataStack extends Stack {
+  readonly cartsTable: dynamodb.TableV2;
+  readonly secrets: Record<CredentialName, secretsmanager.Secret>;
+
+  constructor(scope: Construct, id: string, props: GlobalDataStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const [primary, ...others] = config.regions;
+    if (this.region !== primary.name) throw new Error(`the global data stack must live in the primary region ${primary.name}, not ${this.region}`);
+
+    // The sample's carts schema: key `id`, customer lookups through `idx_global_customerId`.
+    this.cartsTable = new dynamodb.TableV2(this, 'CartsTable', {
+      tableName: cartsTableName(config),
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      globalSecondaryIndexes: [{ indexName: 'idx_global_customerId', partitionKey: { name: 'customerId', type: dynamodb.AttributeType.STRING }, projectionType: dynamodb.ProjectionType.ALL }],
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      replicas: others.map((r) => ({ region: r.name, deletionProtection: true, pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true } })),
+    });
+
+    const replicaRegions = others.map((r) => ({ region: r.name }));
+    this.secrets = Object.fromEntries(
+      (Object.keys(CREDENTIALS) as CredentialName[]).map((name) => {
+        const credential = CREDENTIALS[name];
+        const [template, generated] = credential.keys.length === 2 ? [{ username: `securecart_${name.replace(/Db$/, '').toLowerCase()}` }, 'password'] : [{}, credential.keys[0]];
+        const secret = new secretsmanager.Secret(this, `${name[0].toUpperCase()}${name.slice(1)}Secret`, {
+          secretName: secretName(config, name),
+          description: `SecureCart ${config.name} ${name} credentials (synced into Kubernetes Secret ${credential.kubernetesSecret})`,
+          generateSecretString: {
+            secretStringTemplate: JSON.stringify(template),
+            generateStringKey: generated,
+            passwordLength: 40,
+            excludeCharacters: credential.excludeCharacters,
+          },
+          replicaRegions,
+          removalPolicy: RemovalPolicy.RETAIN,
+        });
+        return [name, secret];
+      }),
+    ) as Record<CredentialName, secretsmanager.Secret>;
+
+    new CfnOutput(this, GLOBAL_OUTPUT_KEYS.cartsTableName, { value: this.cartsTable.tableName });
+    for (const [name, secret] of Object.entries(this.secrets)) new CfnOutput(this, `${name[0].toUpperCase()}${name.slice(1)}SecretName`, { value: secret.secretName });
+  }
+}

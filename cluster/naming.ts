@@ -1,0 +1,44 @@
+/**
+ * Names the cluster app gives to AWS resources that other stacks, regions or the charts find by name
+ * (cross-region references cannot go through CloudFormation exports).
+ */
+import { PlatformConfig } from '../config/schema';
+
+/** The shop's credentials in Secrets Manager, replicated to every region, and the Kubernetes Secret each becomes. */
+export const CREDENTIALS = {
+  catalogDb: { secret: 'catalog-db', kubernetesSecret: 'catalog-db', keys: ['username', 'password'], excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\' },
+  ordersDb: { secret: 'orders-db', kubernetesSecret: 'orders-db', keys: ['username', 'password'], excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\' },
+  checkoutRedis: { secret: 'checkout-redis', kubernetesSecret: 'checkout-redis', keys: ['authToken'], excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\,.=^-_' },
+} as const;
+export type CredentialName = keyof typeof CREDENTIALS;
+
+/** Secrets Manager name of a credential: one prefix per environment, so IAM can scope to it. */
+export function secretName(config: PlatformConfig, credential: CredentialName): string {
+  return `${secretPrefix(config)}${CREDENTIALS[credential].secret}`;
+}
+export function secretPrefix(config: PlatformConfig): string {
+  return `securecart/${config.name}/`;
+}
+
+/** The DynamoDB global table of carts (same name in every region). */
+export function cartsTableName(config: PlatformConfig): string {
+  return `securecart-${config.name}-carts`;
+}
+
+/** EKS cluster name in a region. */
+export function clusterName(config: PlatformConfig, region: string): string {
+  return `securecart-${config.name}-${region}`;
+}
+
+/** The regional hostname (target of the region's Route 53 health check) and the public one. */
+export function regionalHostname(config: PlatformConfig, region: string): string {
+  return `${region}.${config.dns.publicHostname}.${config.dns.domain}`;
+}
+export function publicHostname(config: PlatformConfig): string {
+  return `${config.dns.publicHostname}.${config.dns.domain}`;
+}
+
+/** Tags on every resource of the environment. */
+export function commonTags(config: PlatformConfig): Record<string, string> {
+  return { project: 'securecart', environment: config.name, 'managed-by': 'aws-cdk' };
+}

@@ -1,0 +1,38 @@
+import { App } from 'aws-cdk-lib';
+import { globalStackName } from '../config/outputs';
+import { PlatformConfig } from '../config/schema';
+import { GlobalDataStack } from './global-data-stack';
+import { HEALTH_STACK_REGION, HealthStack } from './health-stack';
+import { buildRegionalStack, RegionalStack } from './regional-stack';
+
+export interface Platform {
+  readonly regions: Record<string, RegionalStack>;
+  readonly globalData: GlobalDataStack;
+  readonly health: HealthStack;
+}
+
+/** Every stack of an environment: one per region, the global data stack and the health checks. */
+export async function buildPlatform(app: App, config: PlatformConfig): Promise<Platform> {
+  // Parts of Blueprints ask the stack for its AZs, which is a context lookup needing credentials. The
+  // config names the AZs, so answer the lookup from it (context must be set before any stack exists).
+  for (const region of config.regions) {
+    app.node.setContext(`availability-zones:account=${config.accountId}:region=${region.name}`, region.availabilityZones);
+  }
+  const regions: Record<string, RegionalStack> = {};
+  for (const region of config.regions) regions[region.name] = await buildRegionalStack(app, config, region);
+  const env = (region: string) => ({ account: config.accountId, region });
+  const globalData = new GlobalDataStack(app, globalStackName(config.name), {
+    config,
+    env: env(config.regions[0].name),
+    stackName: globalStackName(config.name),
+    description: `SecureCart ${config.name}: carts global table and replicated credentials`,
+    terminationProtection: true,
+  });
+  const health = new HealthStack(app, `securecart-${config.name}-health`, {
+    config,
+    env: env(HEALTH_STACK_REGION),
+    stackName: `securecart-${config.name}-health`,
+    description: `SecureCart ${config.name}: Route 53 health checks and alarms per region`,
+  });
+  return { regions, globalData, health };
+}

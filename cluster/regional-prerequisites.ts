@@ -1,0 +1,141 @@
+import { CfnJson, CfnOutput, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { REGIONAL_OUTPUT_KEYS } from '../config/outputs';
+import { PlatformConfig, RegionConfig } from '../config/schema';
+import { CREDENTIALS, cartsTableName, publicHostname, regionalHostname } from './naming';
+import { SUBNET_TIERS } from './vpc-provider';
+
+export interface RegionalPrerequisitesProps {
+  readonly config: PlatformConfig;
+  readonly region: RegionConfig;
+  /** The region's EKS cluster: its security group is the only source allowed into the data stores. */
+  readonly cluster: eks.ICluster;
+  readonly vpc: ec2.IVpc;
+  /**
+   * Requests per 5 minutes from one IP before the WAF blocks it.
+   * @default 2000
+   */
+  readonly rateLimitPer5Minutes?: number;
+}
+
+/** Ports of the data stores, as the security groups open them. */
+export const DATA_PORTS = { mysql: 3306, postgres: 5432, redis: 6379 } as const;
+
+/**
+ * What the charts and the ACK data tier of a region reference but do not create: security groups for
+ * the databases and Redis (open only to the cluster), the IRSA role of carts (its DynamoDB table only),
+ * the WAF web ACL and the certificate of the ALB. Every value the charts need is a stack output.
+ */
+export class RegionalPrerequisites extends Construct {
+  readonly databaseSecurityGroup: ec2.SecurityGroup;
+  readonly redisSecurityGroup: ec2.SecurityGroup;
+  readonly cartsRole: iam.Role;
+  readonly webAcl: wafv2.CfnWebACL;
+  readonly certificate: acm.Certificate;
+
+  constructor(scope: Construct, id: string, props: RegionalPrerequisitesProps) {
+    super(scope, id);
+    const { config, region, cluster, vpc } = props;
+    const stack = Stack.of(this);
+
+    // Data stores: reachable from the cluster's nodes and pods only, nothing outbound.
+    this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
+      vpc,
+      description: 'Aurora MySQL (catalog) and PostgreSQL (orders): from the EKS cluster only',
+      allowAllOutbound: false,
+    });
+    this.redisSecurityGroup = new ec2.SecurityGroup(this, 'RedisSecurityGroup', {
+      vpc,
+      description: 'ElastiCache Redis (checkout): from the EKS cluster only',
+      allowAllOutbound: false,
+    });
+    const fromCluster = ec2.Peer.securityGroupId(cluster.clusterSecurityGroupId);
+    this.databaseSecurityGroup.addIngressRule(fromCluster, ec2.Port.tcp(DATA_PORTS.mysql), 'catalog (MySQL) from the cluster');
+    this.databaseSecurityGroup.addIngressRule(fromCluster, ec2.Port.tcp(DATA_PORTS.postgres), 'orders (PostgreSQL) from the cluster');
+    this.redisSecurityGroup.addIngressRule(fromCluster, ec2.Port.tcp(DATA_PORTS.redis), 'checkout (Redis, TLS) from the cluster');
+
+    // carts reads and writes its table's local replica through IRSA: that table and its indexes only.
+    const provider = cluster.openIdConnectProvider;
+    const issuer = new CfnJson(this, 'CartsTrustConditions', {
+      value: {
+        [`${provider.openIdConnectProviderIssuer}:sub`]: `system:serviceaccount:${config.namespace}:carts`,
+        [`${provider.openIdConnectProviderIssuer}:aud`]: 'sts.amazonaws.com',
+      },
+    });
+    this.cartsRole = new iam.Role(this, 'CartsRole', {
+      description: `carts service account (${config.namespace}/carts): DynamoDB carts table only`,
+      assumedBy: new iam.OpenIdConnectPrincipal(provider).withConditions({ StringEquals: issuer }),
+    });
+    const tableArn = stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: cartsTableName(config) });
+    this.cartsRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DescribeTable',
+        ],
+        resources: [tableArn, `${tableArn}/index/*`],
+      }),
+    );
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `securecart-${config.name}-${region.name}`, sampledRequestsEnabled: true },
+      rules: [
+        managedRule('AWSManagedRulesCommonRuleSet', 10),
+        managedRule('AWSManagedRulesSQLiRuleSet', 20),
+        managedRule('AWSManagedRulesKnownBadInputsRuleSet', 30),
+        {
+          name: 'rate-limit-per-ip',
+          priority: 40,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: props.rateLimitPer5Minutes ?? 2000, aggregateKeyType: 'IP' } },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate-limit-per-ip', sampledRequestsEnabled: true },
+        },
+      ],
+    });
+
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: config.dns.hostedZoneId, zoneName: config.dns.domain });
+    this.certificate = new acm.Certificate(this, 'Certificate', {
+      domainName: publicHostname(config),
+      subjectAlternativeNames: [regionalHostname(config, region.name)],
+      validation: acm.CertificateValidation.fromDns(zone),
+    });
+
+    const outputs: Record<string, string> = {
+      [REGIONAL_OUTPUT_KEYS.cartsRoleArn]: this.cartsRole.roleArn,
+      [REGIONAL_OUTPUT_KEYS.catalogDbSecretName]: CREDENTIALS.catalogDb.kubernetesSecret,
+      [REGIONAL_OUTPUT_KEYS.ordersDbSecretName]: CREDENTIALS.ordersDb.kubernetesSecret,
+      [REGIONAL_OUTPUT_KEYS.checkoutRedisSecretName]: CREDENTIALS.checkoutRedis.kubernetesSecret,
+      DatabaseSecurityGroupId: this.databaseSecurityGroup.securityGroupId,
+      RedisSecurityGroupId: this.redisSecurityGroup.securityGroupId,
+      DataSubnetIds: vpc.selectSubnets({ subnetGroupName: SUBNET_TIERS.data }).subnetIds.join(','),
+      WebAclArn: this.webAcl.attrArn,
+      CertificateArn: this.certificate.certificateArn,
+      ClusterName: cluster.clusterName,
+    };
+    for (const [key, value] of Object.entries(outputs)) new CfnOutput(stack, key, { value });
+  }
+}
+
+function managedRule(name: string, priority: number): wafv2.CfnWebACL.RuleProperty {
+  return {
+    name,
+    priority,
+    overrideAction: { none: {} },
+    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+    visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
+  };
+}

@@ -1,0 +1,239 @@
+import { App, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as blueprints from '@aws-quickstart/eks-blueprints';
+import { regionalStackName } from '../config/outputs';
+import { PlatformConfig, RegionConfig } from '../config/schema';
+import { CredentialsSyncAddOn } from './addons/credentials-sync';
+import { CREDENTIALS, clusterName, commonTags, secretName, secretPrefix } from './naming';
+import { RegionalPrerequisites } from './regional-prerequisites';
+import { ShopVpcProvider, SUBNET_TIERS } from './vpc-provider';
+
+/**
+ * Versions pinned on purpose: `auto` asks the EKS API at synth (credentials, network), and a pinned
+ * version changes only through a reviewed commit. Helm chart versions are the ones this Blueprints
+ * release (1.19.0) ships as defaults, i.e. tested with it; Karpenter and the ACK controllers instead
+ * match the CRDs the rendered manifests are validated against (Karpenter 1.14.1, ACK RDS 1.11.1,
+ * ElastiCache 1.8.0). External DNS chart 1.21.1 is external-dns v0.21: it reads the
+ * `external-dns.alpha.kubernetes.io/` annotation prefix.
+ */
+export const VERSIONS = {
+  kubernetes: { '1.33': eks.KubernetesVersion.V1_33, '1.34': eks.KubernetesVersion.V1_34 },
+  vpcCni: 'v1.20.4-eksbuild.2',
+  coreDns: 'v1.12.4-eksbuild.1',
+  kubeProxy: { '1.33': 'v1.33.5-eksbuild.2', '1.34': 'v1.34.1-eksbuild.2' },
+  cloudWatchObservability: 'v4.10.1-eksbuild.1',
+  karpenter: '1.14.1',
+  /** EKS-optimised AL2023 AMI release Karpenter nodes run; bump deliberately (nodes drift to it). */
+  karpenterAmiAlias: 'al2023@v20251110',
+  ackRds: '1.11.1',
+  ackElastiCache: '1.8.0',
+  externalDns: '1.21.1',
+  externalSecrets: '2.7.0',
+  metricsServer: '3.13.1',
+  awsLoadBalancerController: '3.4.0',
+  argoCd: '10.1.2',
+} as const;
+
+export interface RegionalStack {
+  readonly stack: blueprints.EksBlueprint;
+  readonly prerequisites: RegionalPrerequisites;
+}
+
+/**
+ * One region: VPC, EKS cluster with its add-ons, and the prerequisites of the data tier and the edge.
+ * The stack is named `securecart-<env>-<region>`.
+ */
+export async function buildRegionalStack(app: App, config: PlatformConfig, region: RegionConfig): Promise<RegionalStack> {
+  const name = clusterName(config, region.name);
+  const k8sVersion = VERSIONS.kubernetes[config.kubernetesVersion];
+  const secretArns = `arn:aws:secretsmanager:${region.name}:${config.accountId}:secret:${secretPrefix(config)}*`;
+
+  const clusterProvider = new blueprints.GenericClusterProvider({
+    version: k8sVersion,
+    clusterName: name,
+    endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...config.cluster.publicEndpointCidrs),
+    tags: commonTags(config),
+    managedNodeGroups: [
+      {
+        // System pods only need a small, always-on floor spread over every AZ; Karpenter runs the shop.
+        id: 'system',
+        instanceTypes: [new ec2.InstanceType(config.cluster.systemNodes.instanceType)],
+        amiType: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
+        minSize: config.cluster.systemNodes.minSize,
+        desiredSize: config.cluster.systemNodes.minSize,
+        maxSize: config.cluster.systemNodes.maxSize,
+        nodeGroupSubnets: { subnetGroupName: SUBNET_TIERS.private },
+        labels: { 'securecart.io/node-role': 'system' },
+        launchTemplate: {
+          requireImdsv2: true,
+          httpPutResponseHopLimit: 1,
+          blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(50, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
+          tags: commonTags(config),
+        },
+      },
+    ],
+  });
+
+  const addOns: blueprints.ClusterAddOn[] = [
+    new blueprints.addons.VpcCniAddOn({ version: VERSIONS.vpcCni, enableNetworkPolicy: true }),
+    new blueprints.addons.CoreDnsAddOn(VERSIONS.coreDns),
+    new blueprints.addons.KubeProxyAddOn(VERSIONS.kubeProxy[config.kubernetesVersion]),
+    new blueprints.addons.AwsLoadBalancerControllerAddOn({ version: VERSIONS.awsLoadBalancerController, enableWafv2: true }),
+    new blueprints.addons.MetricsServerAddOn({ version: VERSIONS.metricsServer }),
+    new blueprints.addons.KarpenterV1AddOn({
+      version: VERSIONS.karpenter,
+      interruptionHandling: true,
+      nodePoolSpec: {
+        requirements: [
+          { key: 'topology.kubernetes.io/zone', operator: 'In', values: [...region.availabilityZones] },
+          { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
+          { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+          { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
+          { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['5'] },
+        ],
+        expireAfter: '720h',
+        disruption: {
+          consolidationPolicy: 'WhenEmptyOrUnderutilized',
+          consolidateAfter: '5m',
+          // At most 10 % of nodes disrupted at once; none for consolidation during the daily peak.
+          budgets: [{ nodes: '10%' }, { nodes: '0', schedule: '0 17 * * *', duration: '4h' }],
+        },
+        limits: { cpu: config.cluster.karpenterCpuLimit },
+      },
+      ec2NodeClassSpec: {
+        amiFamily: 'AL2023',
+        amiSelectorTerms: [{ alias: VERSIONS.karpenterAmiAlias }],
+        subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': name } }],
+        securityGroupSelectorTerms: [{ tags: { 'aws:eks:cluster-name': name } }],
+        metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
+        blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: '50Gi', volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true, deleteOnTermination: true } }],
+        tags: commonTags(config),
+      },
+    }),
+    new blueprints.addons.ExternalDnsAddOn({
+      version: VERSIONS.externalDns,
+      hostedZoneResources: [blueprints.GlobalResources.HostedZone],
+      values: {
+        // Each cluster owns its own records: the other region's TXT owner id marks its records as foreign.
+        txtOwnerId: name,
+        domainFilters: [config.dns.domain],
+        zoneIdFilters: [config.dns.hostedZoneId],
+        policy: 'upsert-only',
+        sources: ['ingress'],
+      },
+    }),
+    new blueprints.addons.ExternalsSecretsAddOn({
+      version: VERSIONS.externalSecrets,
+      iamPolicies: [
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [secretArns],
+        }),
+      ],
+    }),
+    new CredentialsSyncAddOn({
+      namespace: config.namespace,
+      region: region.name,
+      credentials: Object.keys(CREDENTIALS).map((c) => ({
+        secretName: secretName(config, c as keyof typeof CREDENTIALS),
+        kubernetesSecret: CREDENTIALS[c as keyof typeof CREDENTIALS].kubernetesSecret,
+      })),
+    }),
+    new blueprints.addons.AckAddOn({
+      id: 'ack-rds',
+      serviceName: blueprints.AckServiceName.RDS,
+      version: VERSIONS.ackRds,
+      managedPolicyName: '',
+      inlinePolicyStatements: ackRdsPolicy(config, region),
+    }),
+    new blueprints.addons.AckAddOn({
+      id: 'ack-elasticache',
+      serviceName: blueprints.AckServiceName.ELASTICACHE,
+      // Shares ack-system with the RDS controller, which creates it.
+      createNamespace: false,
+      version: VERSIONS.ackElastiCache,
+      managedPolicyName: '',
+      inlinePolicyStatements: ackElastiCachePolicy(config, region),
+    }),
+    new blueprints.addons.CloudWatchInsights({ version: VERSIONS.cloudWatchObservability }),
+    new blueprints.addons.ArgoCDAddOn({
+      version: VERSIONS.argoCd,
+      bootstrapRepo: { repoUrl: config.gitops.repoUrl, path: `argocd/${region.name}`, targetRevision: config.gitops.targetRevision },
+    }),
+  ];
+
+  const stack = await blueprints.EksBlueprint.builder()
+    .name(name)
+    .account(config.accountId)
+    .region(region.name)
+    .version(k8sVersion)
+    .clusterProvider(clusterProvider)
+    .resourceProvider(blueprints.GlobalResources.Vpc, new ShopVpcProvider({ region, clusterName: name }))
+    .resourceProvider(blueprints.GlobalResources.HostedZone, new blueprints.ImportHostedZoneProvider(config.dns.hostedZoneId, config.dns.domain))
+    .enableControlPlaneLogTypes(...Object.values(blueprints.ControlPlaneLogType))
+    .useDefaultSecretEncryption(true)
+    .addOns(...addOns)
+    .buildAsync(app, regionalStackName(config.name, region.name), {
+      stackName: regionalStackName(config.name, region.name),
+      description: `SecureCart ${config.name}: EKS cluster and regional resources in ${region.name}`,
+      terminationProtection: true,
+    });
+  for (const [k, v] of Object.entries(commonTags(config))) Tags.of(stack).add(k, v);
+
+  const clusterInfo = stack.getClusterInfo();
+  const prerequisites = new RegionalPrerequisites(stack, 'Prerequisites', { config, region, cluster: clusterInfo.cluster, vpc: clusterInfo.cluster.vpc });
+  return { stack, prerequisites };
+}
+
+/** ACK RDS: manage the shop's Aurora clusters, instances, subnet and parameter groups; nothing else. */
+function ackRdsPolicy(config: PlatformConfig, region: RegionConfig): iam.PolicyStatement[] {
+  const arn = (resource: string) => `arn:aws:rds:${region.name}:${config.accountId}:${resource}`;
+  const global = `arn:aws:rds::${config.accountId}:global-cluster:securecart-${config.name}-*`;
+  return [
+    new iam.PolicyStatement({
+      actions: ['rds:Describe*', 'rds:ListTagsForResource'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      actions: [
+        'rds:CreateDBCluster', 'rds:ModifyDBCluster', 'rds:DeleteDBCluster', 'rds:CreateDBInstance', 'rds:ModifyDBInstance', 'rds:DeleteDBInstance',
+        'rds:CreateDBSubnetGroup', 'rds:ModifyDBSubnetGroup', 'rds:DeleteDBSubnetGroup', 'rds:CreateGlobalCluster', 'rds:ModifyGlobalCluster',
+        'rds:RemoveFromGlobalCluster', 'rds:CreateDBClusterParameterGroup', 'rds:ModifyDBClusterParameterGroup', 'rds:DeleteDBClusterParameterGroup',
+        'rds:CreateDBParameterGroup', 'rds:ModifyDBParameterGroup', 'rds:DeleteDBParameterGroup', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource',
+      ],
+      resources: [
+        arn(`cluster:securecart-${config.name}-*`), arn(`db:securecart-${config.name}-*`), arn(`subgrp:securecart-${config.name}-*`),
+        arn(`cluster-pg:securecart-${config.name}-*`), arn(`pg:securecart-${config.name}-*`), global,
+        // Final snapshots taken on delete.
+        arn(`cluster-snapshot:securecart-${config.name}-*`), arn(`snapshot:securecart-${config.name}-*`),
+      ],
+    }),
+    new iam.PolicyStatement({ actions: ['iam:CreateServiceLinkedRole'], resources: ['*'], conditions: { StringLike: { 'iam:AWSServiceName': 'rds.amazonaws.com' } } }),
+    new iam.PolicyStatement({ actions: ['kms:DescribeKey', 'kms:CreateGrant'], resources: ['*'], conditions: { StringEquals: { 'kms:ViaService': `rds.${region.name}.amazonaws.com` } } }),
+  ];
+}
+
+/** ACK ElastiCache: manage the shop's replication groups and subnet groups; nothing else. */
+function ackElastiCachePolicy(config: PlatformConfig, region: RegionConfig): iam.PolicyStatement[] {
+  const arn = (resource: string) => `arn:aws:elasticache:${region.name}:${config.accountId}:${resource}`;
+  return [
+    new iam.PolicyStatement({ actions: ['elasticache:Describe*', 'elasticache:ListTagsForResource'], resources: ['*'] }),
+    new iam.PolicyStatement({
+      actions: [
+        'elasticache:CreateReplicationGroup', 'elasticache:ModifyReplicationGroup', 'elasticache:DeleteReplicationGroup',
+        'elasticache:CreateCacheSubnetGroup', 'elasticache:ModifyCacheSubnetGroup', 'elasticache:DeleteCacheSubnetGroup',
+        'elasticache:CreateCacheParameterGroup', 'elasticache:ModifyCacheParameterGroup', 'elasticache:DeleteCacheParameterGroup',
+        'elasticache:CreateSnapshot', 'elasticache:AddTagsToResource', 'elasticache:RemoveTagsFromResource',
+      ],
+      resources: [
+        arn(`replicationgroup:securecart-${config.name}-*`), arn(`cluster:securecart-${config.name}-*`), arn(`subnetgroup:securecart-${config.name}-*`),
+        arn(`parametergroup:securecart-${config.name}-*`), arn(`snapshot:securecart-${config.name}-*`),
+        // CreateReplicationGroup also authorises against the security groups and subnets it uses.
+        `arn:aws:ec2:${region.name}:${config.accountId}:security-group/*`, `arn:aws:ec2:${region.name}:${config.accountId}:subnet/*`,
+      ],
+    }),
+    new iam.PolicyStatement({ actions: ['iam:CreateServiceLinkedRole'], resources: ['*'], conditions: { StringLike: { 'iam:AWSServiceName': 'elasticache.amazonaws.com' } } }),
+  ];
+}

@@ -1,0 +1,64 @@
+/**
+ * `npm run synth -- [--config FILE] [--outputs FILE] [--out DIR] [--cdk-out DIR] [--only charts|cluster]`
+ *
+ * Renders an environment: the manifests of every region (atomically into manifests/) and the
+ * CloudFormation templates of every stack (into cdk.out/). Defaults: the embedded environment
+ * (config/environments/prod.yaml) and its outputs file. Bad input: every problem with its path and
+ * the fix, exit 1, nothing written.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
+import { defaultOutputsFile, loadOutputs } from '../config/outputs';
+
+const ROOT = path.resolve(__dirname, '..');
+const USAGE = 'usage: npm run synth -- [--config FILE] [--outputs FILE] [--out DIR] [--cdk-out DIR] [--only charts|cluster]';
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        outputs: { type: 'string' },
+        out: { type: 'string' },
+        'cdk-out': { type: 'string' },
+        only: { type: 'string' },
+      },
+      strict: true,
+    }).values;
+    if (args.only && !['charts', 'cluster'].includes(args.only)) throw new Error(`--only "${args.only}" is not charts or cluster`);
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const config = loadConfig(args.config ?? DEFAULT_CONFIG_FILE);
+    if (args.only !== 'cluster') {
+      // Loaded lazily: the cluster app alone does not need cdk8s, and vice versa.
+      const { renderManifests } = await import('../charts/render');
+      const outputs = loadOutputs(config, args.outputs ?? defaultOutputsFile(config.name));
+      const platformVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
+      const outDir = args.out ?? path.join(ROOT, 'manifests');
+      const files = renderManifests({ config, outputs, platformVersion }, outDir);
+      console.log(`rendered ${files.length} files for ${config.regions.map((r) => r.name).join(', ')} into ${path.relative(process.cwd(), outDir) || '.'}`);
+    }
+    if (args.only !== 'charts') {
+      const { synthCluster } = await import('../cluster/synth');
+      const cdkOut = args['cdk-out'] ?? path.join(ROOT, 'cdk.out');
+      const assembly = await synthCluster(config, cdkOut);
+      console.log(`synthesized ${assembly.stacks.length} stacks (${assembly.stacks.map((s) => s.stackName).join(', ')}) into ${path.relative(process.cwd(), cdkOut) || '.'}`);
+    }
+    return 0;
+  } catch (e) {
+    const what = e instanceof ConfigError ? e.message : `synth failed: ${(e as Error).message}`;
+    console.error(`error: ${what}\nnothing was written: manifests are unchanged.`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
