@@ -43,22 +43,30 @@ export class AppsChart extends Chart {
         env: spec.env,
         serviceAccountAnnotations: spec.serviceAccountAnnotations,
         automountServiceAccountToken: spec.automountServiceAccountToken,
+        drainSeconds: spec.drainSeconds,
       });
     }
     this.services = services;
 
-    // The ALB sends traffic from its nodes in the VPC's public subnets straight to pod IPs (IP targets).
-    const vpc = kplus.NetworkPolicyIpBlock.ipv4(this, 'Vpc', region.vpcCidr);
-    services.ui.allowFrom(vpc, PORTS.container);
+    // The ALB sends traffic from its nodes in the public subnets straight to pod IPs (IP targets); pods
+    // themselves have VPC addresses, so the whole VPC CIDR would let any pod of the cluster in.
+    const publicSubnets = cidrPeers(this, 'PublicSubnet', props.outputs.regional.publicSubnetCidrs);
+    // Databases and Redis live in the region's isolated data subnets.
+    const dataSubnets = cidrPeers(this, 'DataSubnet', props.outputs.regional.dataSubnetCidrs);
+    for (const subnet of publicSubnets) services.ui.allowFrom(subnet, PORTS.container);
     for (const spec of specs) {
       for (const callee of spec.calls) services[spec.name].allowTo(services[callee]);
       if (spec.backend === 'aws-apis') {
-        // DynamoDB and STS (IRSA) are public AWS endpoints.
+        // DynamoDB and STS (IRSA) are public AWS endpoints: a NetworkPolicy cannot name AWS prefix lists.
         services[spec.name].allowEgress(kplus.NetworkPolicyIpBlock.anyIpv4(this, `${spec.name}-aws-apis`), [BACKEND_PORTS['aws-apis']]);
       } else if (spec.backend !== 'none') {
-        // Databases and Redis live in the region's isolated subnets.
-        services[spec.name].allowEgress(vpc, [BACKEND_PORTS[spec.backend]]);
+        for (const subnet of dataSubnets) services[spec.name].allowEgress(subnet, [BACKEND_PORTS[spec.backend]]);
       }
     }
   }
+}
+
+/** One NetworkPolicy peer per CIDR of a comma-separated list. */
+function cidrPeers(scope: Construct, id: string, cidrs: string): kplus.NetworkPolicyIpBlock[] {
+  return cidrs.split(',').map((cidr, i) => kplus.NetworkPolicyIpBlock.ipv4(scope, `${id}${i}`, cidr));
 }

@@ -6,7 +6,7 @@
 import { parseImage, PlatformConfig, RegionConfig, ServiceName } from '../config/schema';
 import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
 import { EnvVar, HealthEndpoints } from './constructs/highly-available-service';
-import { DATABASE_NAMES, JAVA_OPTS, PORTS, SECRET_KEYS, WELL_KNOWN } from './constants';
+import { DATABASE_NAMES, JAVA_OPTS, PORTS, SECRET_KEYS, SHUTDOWN, WELL_KNOWN } from './constants';
 
 /** Which backend a service talks to, for its egress NetworkPolicy. */
 export type Backend = 'mysql' | 'postgres' | 'redis' | 'aws-apis' | 'none';
@@ -22,6 +22,8 @@ export interface WorkloadSpec {
   readonly backend: Backend;
   readonly serviceAccountAnnotations?: Record<string, string>;
   readonly automountServiceAccountToken?: boolean;
+  /** Seconds to keep serving after termination starts: the ALB's deregistration for ui, less in-cluster. */
+  readonly drainSeconds?: number;
 }
 
 const SPRING_HEALTH: HealthEndpoints = {
@@ -56,6 +58,7 @@ export function workloadSpecs(
       health: SPRING_HEALTH,
       calls: ['catalog', 'carts', 'orders', 'checkout'],
       backend: 'none',
+      // Behind the ALB: the construct's default drain outlasts target deregistration.
       env: [
         { name: 'JAVA_OPTS', value: JAVA_OPTS },
         { name: 'RETAIL_UI_ENDPOINTS_CATALOG', value: serviceUrl('catalog', ns) },
@@ -67,6 +70,7 @@ export function workloadSpecs(
     {
       name: 'catalog',
       component: 'backend',
+      drainSeconds: SHUTDOWN.inClusterDrainSeconds,
       health: { readinessPath: '/health' },
       calls: [],
       backend: 'mysql',
@@ -81,6 +85,7 @@ export function workloadSpecs(
     {
       name: 'carts',
       component: 'backend',
+      drainSeconds: SHUTDOWN.inClusterDrainSeconds,
       health: SPRING_HEALTH,
       calls: [],
       backend: 'aws-apis',
@@ -98,6 +103,7 @@ export function workloadSpecs(
     {
       name: 'orders',
       component: 'backend',
+      drainSeconds: SHUTDOWN.inClusterDrainSeconds,
       health: SPRING_HEALTH,
       calls: [],
       backend: 'postgres',
@@ -114,6 +120,7 @@ export function workloadSpecs(
     {
       name: 'checkout',
       component: 'backend',
+      drainSeconds: SHUTDOWN.inClusterDrainSeconds,
       health: { readinessPath: '/health' },
       calls: ['orders'],
       backend: 'redis',

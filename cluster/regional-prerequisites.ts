@@ -94,6 +94,22 @@ export class RegionalPrerequisites extends Construct {
       defaultAction: { allow: {} },
       visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `securecart-${config.name}-${region.name}`, sampledRequestsEnabled: true },
       rules: [
+        {
+          // The sample's /topology pages echo backend connection strings, including checkout's Redis URL
+          // with its auth token: never reachable from the internet.
+          name: 'block-topology-pages',
+          priority: 5,
+          action: { block: {} },
+          statement: {
+            byteMatchStatement: {
+              fieldToMatch: { uriPath: {} },
+              positionalConstraint: 'STARTS_WITH',
+              searchString: '/topology',
+              textTransformations: [{ priority: 0, type: 'URL_DECODE' }, { priority: 1, type: 'LOWERCASE' }],
+            },
+          },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'block-topology-pages', sampledRequestsEnabled: true },
+        },
         managedRule('AWSManagedRulesCommonRuleSet', 10),
         managedRule('AWSManagedRulesSQLiRuleSet', 20),
         managedRule('AWSManagedRulesKnownBadInputsRuleSet', 30),
@@ -119,6 +135,8 @@ export class RegionalPrerequisites extends Construct {
       [REGIONAL_OUTPUT_KEYS.catalogDbSecretName]: CREDENTIALS.catalogDb.kubernetesSecret,
       [REGIONAL_OUTPUT_KEYS.ordersDbSecretName]: CREDENTIALS.ordersDb.kubernetesSecret,
       [REGIONAL_OUTPUT_KEYS.checkoutRedisSecretName]: CREDENTIALS.checkoutRedis.kubernetesSecret,
+      [REGIONAL_OUTPUT_KEYS.publicSubnetCidrs]: vpc.publicSubnets.map((sn) => sn.ipv4CidrBlock).join(','),
+      [REGIONAL_OUTPUT_KEYS.dataSubnetCidrs]: vpc.selectSubnets({ subnetGroupName: SUBNET_TIERS.data }).subnets.map((sn) => sn.ipv4CidrBlock).join(','),
       DatabaseSecurityGroupId: this.databaseSecurityGroup.securityGroupId,
       RedisSecurityGroupId: this.redisSecurityGroup.securityGroupId,
       DataSubnetIds: vpc.selectSubnets({ subnetGroupName: SUBNET_TIERS.data }).subnetIds.join(','),

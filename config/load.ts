@@ -23,9 +23,12 @@ export function formatIssues(error: z.ZodError): string[] {
       case 'unrecognized_keys':
         return `${where}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove them or fix their spelling`;
       case 'invalid_type':
-        return issue.received === 'undefined'
-          ? `${where}: required field is missing: add it (${issue.expected})`
-          : `${where}: expected ${issue.expected}, got ${issue.received}: ${issue.message === 'Required' ? 'add it' : 'fix the value type'}`;
+        if (issue.received === 'undefined') return `${where}: required field is missing: add it (${issue.expected})`;
+        if ((issue.expected === 'string' || issue.expected.includes("'")) && (issue.received === 'number' || issue.received === 'boolean')) {
+          return `${where}: expected a string (${issue.expected}), got ${issue.received}: quote the value (YAML reads 1.34 or 1 as a number)`;
+        }
+        if (issue.expected === 'integer') return `${where}: expected a whole number, got a fraction: round it`;
+        return `${where}: expected ${issue.expected}, got ${issue.received}: fix the value's type`;
       case 'invalid_enum_value':
         return `${where}: "${String(issue.received)}" is not allowed: use one of ${issue.options.map((o) => `"${String(o)}"`).join(', ')}`;
       case 'invalid_union':

@@ -25,6 +25,10 @@ export const REGIONAL_OUTPUT_KEYS = {
   checkoutRedisEndpoint: 'CheckoutRedisEndpoint',
   /** Kubernetes Secret (synced from Secrets Manager) holding the Redis `authToken`. */
   checkoutRedisSecretName: 'CheckoutRedisSecretName',
+  /** CIDRs of the public subnets (comma-separated): where the ALB reaches pods from. */
+  publicSubnetCidrs: 'PublicSubnetCidrs',
+  /** CIDRs of the isolated data subnets (comma-separated): where databases and Redis live. */
+  dataSubnetCidrs: 'DataSubnetCidrs',
 } as const;
 
 /** Outputs of the global stack. */
@@ -58,6 +62,7 @@ export function defaultOutputsFile(env: string): string {
 const endpoint = z.string().regex(/^[a-z0-9.-]+:\d{2,5}$/, 'must be host:port');
 const k8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name');
 const nonEmpty = z.string().min(1);
+const cidrList = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}(,\d{1,3}(\.\d{1,3}){3}\/\d{1,2})*$/, 'must be comma-separated IPv4 CIDRs');
 const regionalValidators: Record<keyof typeof REGIONAL_OUTPUT_KEYS, z.ZodString> = {
   cartsRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
   catalogDbEndpoint: endpoint,
@@ -66,6 +71,8 @@ const regionalValidators: Record<keyof typeof REGIONAL_OUTPUT_KEYS, z.ZodString>
   ordersDbSecretName: k8sName,
   checkoutRedisEndpoint: endpoint,
   checkoutRedisSecretName: k8sName,
+  publicSubnetCidrs: cidrList,
+  dataSubnetCidrs: cidrList,
 };
 const regionalShape = z.object(
   Object.fromEntries(Object.entries(REGIONAL_OUTPUT_KEYS).map(([prop, key]) => [key, regionalValidators[prop as keyof typeof REGIONAL_OUTPUT_KEYS]])),

@@ -14,8 +14,10 @@ const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const DNS_LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
 const DOMAIN_PATTERN = new RegExp(`^(${DNS_LABEL}\\.)+[a-z]{2,63}$`);
 const HOSTNAME_LABEL_PATTERN = new RegExp(`^${DNS_LABEL}$`);
-const CPU_PATTERN = /^(\d+m|\d+(\.\d{1,3})?)$/;
-const MEMORY_PATTERN = /^\d+(Mi|Gi)$/;
+const CPU_PATTERN = /^([1-9]\d*m|\d+(\.\d{1,3})?)$/;
+const MEMORY_PATTERN = /^[1-9]\d*(Mi|Gi)$/;
+/** Namespaces the shop must never take over (a default-deny policy there would stop the cluster). */
+const RESERVED_NAMESPACE = /^(default|kube-.*|argocd|karpenter|external-secrets|ack-system|amazon-cloudwatch)$/;
 const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
@@ -50,15 +52,20 @@ const image = z.string().superRefine((ref, ctx) => {
     ctx.addIssue({ code: 'custom', message: `"${ref}" is not a valid image reference: use <registry>/<repository>:<tag>` });
   } else if (!tag && !digest) {
     ctx.addIssue({ code: 'custom', message: `image "${ref}" has no tag or digest: pin it, e.g. "${repository}:1.6.2" or "${repository}@sha256:<digest>"` });
-  } else if (tag === 'latest') {
+  } else if (tag?.toLowerCase() === 'latest') {
     ctx.addIssue({ code: 'custom', message: `image "${ref}" uses the mutable "latest" tag: pin a version tag or a digest` });
   } else if (tag !== undefined && !TAG_PATTERN.test(tag)) {
     ctx.addIssue({ code: 'custom', message: `image "${ref}" has an invalid tag "${tag}"` });
   }
 });
 
-const cpu = z.string().regex(CPU_PATTERN, 'must be a CPU quantity such as "250m" or "1"');
-const memory = z.string().regex(MEMORY_PATTERN, 'must be a memory quantity in Mi or Gi, such as "512Mi"');
+const cpu = z
+  .string()
+  .regex(CPU_PATTERN, 'must be a CPU quantity such as "250m" or "1"')
+  .refine((q) => cpuMillis(q) > 0, 'must be above zero: the HPA computes utilisation from the request');
+const memory = z
+  .string()
+  .regex(MEMORY_PATTERN, 'must be a memory quantity above zero in Mi or Gi, such as "512Mi"');
 
 const resources = z
   .object({
@@ -81,7 +88,7 @@ const regionalSizing = z
     /** Floor of the HPA. 2 at least: a warm standby must itself survive an AZ loss once it takes traffic. */
     minReplicas: z.number().int().min(2, 'must be at least 2: a single replica dies with its node or AZ (a warm standby must survive an AZ loss once it takes traffic)'),
     /** Ceiling of the HPA, above minReplicas so the HPA can scale out. */
-    maxReplicas: z.number().int().max(500),
+    maxReplicas: z.number().int().max(500, 'must be at most 500: raise Karpenter and quota limits first, then this bound'),
     /** Per-region override of the service's resources (e.g. smaller pods in a warm standby). */
     resources: resources.optional(),
   })
@@ -120,18 +127,24 @@ const region = z
 const healthCheck = z
   .object({
     /** Route 53 health check interval: 10 (fast) or 30 (standard) seconds. @default 10 */
-    intervalSeconds: z.union([z.literal(10), z.literal(30)]).default(10),
+    intervalSeconds: z
+      .number()
+      .refine((n) => n === 10 || n === 30, 'must be 10 or 30: the only intervals Route 53 offers')
+      .default(10),
     /** Consecutive failures before Route 53 marks a region unhealthy (1-10). @default 3 */
     failureThreshold: z.number().int().min(1, 'must be between 1 and 10 (Route 53 limit)').max(10, 'must be between 1 and 10 (Route 53 limit)').default(3),
     /** Path probed on each region's own hostname. @default /actuator/health/readiness (the ui's readiness) */
-    path: z.string().startsWith('/').default('/actuator/health/readiness'),
+    path: z.string().regex(/^\/\S*$/, 'must be an absolute path such as "/actuator/health/readiness"').default('/actuator/health/readiness'),
   })
   .strict();
 
 const dns = z
   .object({
     /** The apex the shop lives under, e.g. securecart.example.com. */
-    domain: z.string().regex(DOMAIN_PATTERN, 'must be a lowercase DNS name such as "securecart.example.com"'),
+    domain: z
+      .string()
+      .max(200, 'is too long: hostnames under it must stay within 253 characters')
+      .regex(DOMAIN_PATTERN, 'must be a lowercase DNS name such as "securecart.example.com"'),
     /** Route 53 hosted zone id of `domain` (imported by id, never looked up). */
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"'),
     /** First label of the public name customers use. @default shop */
@@ -145,19 +158,25 @@ const cluster = z
   .object({
     /** CIDRs allowed to reach the public side of the EKS API endpoint (the private side is always on). */
     publicEndpointCidrs: z
-      .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as "203.0.113.0/24"'))
+      .array(
+        z.string().superRefine((cidr, ctx) => {
+          const problem = cidrProblem(cidr, 8, 32);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      )
       .min(1, 'needs at least one CIDR: list the networks your operators and CI reach the API from'),
     /** The managed node group for system pods (CoreDNS, controllers, Karpenter itself), spread over every AZ. */
     systemNodes: z
       .object({
         /** @default m7i.large */
         instanceType: z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, 'must be an EC2 instance type such as "m7i.large"').default('m7i.large'),
-        /** One node per AZ at least. @default 3 */
-        minSize: z.number().int().min(2).default(3),
+        /** At least one node per AZ (checked against every region's zones). @default 3 */
+        minSize: z.number().int().min(2, 'must be at least 2: system pods need a node to fail over to').default(3),
         /** @default 6 */
-        maxSize: z.number().int().max(30).default(6),
+        maxSize: z.number().int().max(30, 'must be at most 30: the shop runs on Karpenter nodes, not here').default(6),
       })
       .strict()
+      .refine((n) => n.maxSize >= n.minSize, { message: 'maxSize must be at least minSize', path: ['maxSize'] })
       .default({}),
     /** Ceiling of what Karpenter may provision per region, in vCPUs. @default 200 */
     karpenterCpuLimit: z.number().int().min(8).default(200),
@@ -182,7 +201,11 @@ export const platformConfigSchema = z
     /** Kubernetes version of every cluster (and the API level the manifests are validated against). @default "1.34" */
     kubernetesVersion: z.enum(['1.33', '1.34']).default('1.34'),
     /** Namespace of the shop's workloads. @default securecart */
-    namespace: z.string().regex(HOSTNAME_LABEL_PATTERN, 'must be a DNS label').default('securecart'),
+    namespace: z
+      .string()
+      .regex(HOSTNAME_LABEL_PATTERN, 'must be a DNS label such as "securecart"')
+      .refine((n) => !RESERVED_NAMESPACE.test(n), (n) => ({ message: `"${n}" belongs to the cluster or its add-ons: the shop's default-deny policies would break it; use a namespace of its own such as "securecart"` }))
+      .default('securecart'),
     /** AWS account the environment deploys to (needed to synthesize without lookups). */
     accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
     /** Regions, primary first; at least two. */
@@ -210,9 +233,17 @@ function withDefaultZones<T extends { regions: Array<z.output<typeof region>> }>
 }
 
 function checkRegions(
-  c: { regions: Array<{ name: string; vpcCidr: string; availabilityZones?: string[] }>; services: Record<string, { regions: Record<string, unknown> }> },
+  c: {
+    regions: Array<{ name: string; vpcCidr: string; availabilityZones?: string[] }>;
+    services: Record<string, { regions: Record<string, unknown> }>;
+    cluster: { systemNodes: { minSize: number } };
+  },
   ctx: z.RefinementCtx,
 ): void {
+  const mostZones = Math.max(...c.regions.map((r) => r.availabilityZones?.length ?? 3));
+  if (c.cluster.systemNodes.minSize < mostZones) {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'systemNodes', 'minSize'], message: `${c.cluster.systemNodes.minSize} is fewer than the ${mostZones} AZs of a region: use at least ${mostZones} so every AZ keeps a system node` });
+  }
   const seen = new Map<string, number>();
   const networks: Array<{ index: number; cidr: string; net: [ipaddr.IPv4, number] }> = [];
   c.regions.forEach((r, i) => {
@@ -263,18 +294,25 @@ function checkRegions(
   }
 }
 
+/** What is wrong with an IPv4 CIDR (undefined when nothing is), its prefix bounded by [minBits, maxBits]. */
+function cidrProblem(cidr: string, minBits: number, maxBits: number, purpose = 'a CIDR'): string | undefined {
+  const [address, bitsText] = cidr.split('/');
+  // Only canonical dotted decimal: ipaddr.js also reads octal and hex forms, which EC2 and Kubernetes do not.
+  if (bitsText === undefined || !ipaddr.IPv4.isValidFourPartDecimal(address) || !/^\d{1,2}$/.test(bitsText) || Number(bitsText) > 32) {
+    return `"${cidr}" is not an IPv4 CIDR in dotted decimal: use a block such as "10.10.0.0/16"`;
+  }
+  const bits = Number(bitsText);
+  if (bits < minBits || bits > maxBits) return `"${cidr}" has prefix /${bits}: ${purpose} needs /${minBits} to /${maxBits}`;
+  if (bits === 0) return `"${cidr}" opens the whole internet: list the networks that need access`;
+  const network = ipaddr.IPv4.networkAddressFromCIDR(cidr).toString();
+  if (network !== ipaddr.IPv4.parse(address).toString()) return `"${cidr}" has host bits set: use "${network}/${bits}"`;
+  return undefined;
+}
+
 /** Parses an IPv4 VPC CIDR; returns an error message when it is not one. */
 function parseCidr(cidr: string): [ipaddr.IPv4, number] | string {
-  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
-  try {
-    parsed = ipaddr.parseCIDR(cidr);
-  } catch {
-    return `"${cidr}" is not a CIDR: use an IPv4 block such as "10.10.0.0/16"`;
-  }
-  const [addr, bits] = parsed;
-  if (addr.kind() !== 'ipv4') return `"${cidr}" is IPv6: the VPC needs an IPv4 block such as "10.10.0.0/16"`;
-  if (bits < 16 || bits > 22) return `"${cidr}" has prefix /${bits}: a VPC over three AZs with three subnet tiers needs /16 to /22`;
-  const network = ipaddr.IPv4.networkAddressFromCIDR(cidr);
-  if (network.toString() !== addr.toString()) return `"${cidr}" has host bits set: use "${network.toString()}/${bits}"`;
-  return [addr as ipaddr.IPv4, bits];
+  const problem = cidrProblem(cidr, 16, 22, 'a VPC over three AZs with three subnet tiers');
+  if (problem) return problem;
+  const [addr, bits] = ipaddr.IPv4.parseCIDR(cidr);
+  return [addr, bits];
 }

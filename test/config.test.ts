@@ -67,7 +67,25 @@ describe('bad config is refused with the path and the fix', () => {
     ['one region', (c) => c.regions.splice(1), /^regions: needs at least 2 regions/],
     ['duplicate regions', (c) => (c.regions[1] = { ...c.regions[1], name: 'us-east-1', availabilityZones: undefined }), /^regions\.1\.name: region "us-east-1" is listed twice/],
     ['overlapping CIDRs', (c) => (c.regions[1].vpcCidr = '10.10.128.0/17'), /^regions\.1\.vpcCidr: 10\.10\.128\.0\/17 overlaps regions\.0\.vpcCidr 10\.10\.0\.0\/16/],
-    ['an invalid CIDR', (c) => (c.regions[0].vpcCidr = '10.10.0.0/33'), /^regions\.0\.vpcCidr: "10\.10\.0\.0\/33" is not a CIDR/],
+    ['an invalid CIDR', (c) => (c.regions[0].vpcCidr = '10.10.0.0/33'), /^regions\.0\.vpcCidr: "10\.10\.0\.0\/33" is not an IPv4 CIDR in dotted decimal/],
+    ['a CIDR in octal', (c) => (c.regions[0].vpcCidr = '012.10.0.0/16'), /^regions\.0\.vpcCidr: "012\.10\.0\.0\/16" is not an IPv4 CIDR in dotted decimal/],
+    ['a CIDR in hex', (c) => (c.regions[0].vpcCidr = '0xa.10.0.0/16'), /is not an IPv4 CIDR in dotted decimal/],
+    ['the kube-system namespace', (c) => (c.namespace = 'kube-system'), /^namespace: "kube-system" belongs to the cluster or its add-ons/],
+    ['the default namespace', (c) => (c.namespace = 'default'), /^namespace: "default" belongs to the cluster/],
+    ['a zero CPU request', (c) => (c.services.ui.resources.cpu = '0'), /^services\.ui\.resources\.cpu: must be above zero/],
+    ['a zero memory request', (c) => (c.services.ui.resources.memory = '0Mi'), /^services\.ui\.resources\.memory: must be a memory quantity above zero/],
+    ['an unquoted cpu', (c) => (c.services.ui.resources.cpu = 1), /^services\.ui\.resources\.cpu: expected a string \(string\), got number: quote the value/],
+    ['an unquoted Kubernetes version', (c) => (c.kubernetesVersion = 1.34), /^kubernetesVersion: expected a string \('1\.33' \| '1\.34'\), got number: quote the value/],
+    ['an image tagged LATEST', (c) => (c.services.ui.image = 'public.ecr.aws/aws-containers/retail-store-sample-ui:LATEST'), /mutable "latest" tag/],
+    ['a health check interval Route 53 does not offer', (c) => (c.dns.healthCheck.intervalSeconds = 15), /^dns\.healthCheck\.intervalSeconds: must be 10 or 30/],
+    ['a health check path without a slash', (c) => (c.dns.healthCheck.path = 'health'), /^dns\.healthCheck\.path: must be an absolute path/],
+    ['a fractional replica count', (c) => (c.services.ui.regions['us-east-1'].maxReplicas = 2.5), /^services\.ui\.regions\.us-east-1\.maxReplicas: expected a whole number, got a fraction/],
+    ['an API endpoint open to the internet', (c) => (c.cluster.publicEndpointCidrs = ['0.0.0.0/0']), /^cluster\.publicEndpointCidrs\.0: "0\.0\.0\.0\/0" has prefix \/0/],
+    ['an API endpoint CIDR that is not one', (c) => (c.cluster.publicEndpointCidrs = ['999.1.1.1/99']), /^cluster\.publicEndpointCidrs\.0: "999\.1\.1\.1\/99" is not an IPv4 CIDR/],
+    ['fewer system nodes than AZs', (c) => (c.cluster.systemNodes.minSize = 2), /^cluster\.systemNodes\.minSize: 2 is fewer than the 3 AZs of a region/],
+    ['a system node ceiling below its floor', (c) => (c.cluster.systemNodes = { minSize: 10, maxSize: 6 }), /^cluster\.systemNodes\.maxSize: maxSize must be at least minSize/],
+    ['an invalid account id', (c) => (c.accountId = '1234'), /^accountId: must be a 12-digit AWS account id/],
+    ['a GitOps repository that is not a git URL', (c) => (c.gitops.repoUrl = 'github.com/x'), /^gitops\.repoUrl: must be an https:\/\/ or ssh git URL/],
     ['a CIDR with host bits', (c) => (c.regions[0].vpcCidr = '10.10.0.1/16'), /use "10\.10\.0\.0\/16"/],
     ['a CIDR too small for the VPC', (c) => (c.regions[0].vpcCidr = '10.10.0.0/24'), /prefix \/24: .* needs \/16 to \/22/],
     ['one AZ', (c) => (c.regions[0].availabilityZones = ['us-east-1a']), /^regions\.0\.availabilityZones: has 1 zone\(s\): use 2 to 6/],
@@ -85,7 +103,7 @@ describe('bad config is refused with the path and the fix', () => {
     ['an unknown failover mode', (c) => (c.failoverMode = 'active-standby'), /^failoverMode: "active-standby" is not allowed: use one of "active-passive", "active-active"/],
     ['a region without sizing', (c) => delete c.services.orders.regions['us-west-2'], /^services\.orders\.regions: has no sizing for region "us-west-2"/],
     ['sizing for an unknown region', (c) => (c.services.orders.regions['eu-west-1'] = { minReplicas: 2, maxReplicas: 4 }), /^services\.orders\.regions\.eu-west-1: sizes region "eu-west-1", which is not in regions/],
-    ['a memory limit below the request', (c) => (c.services.ui.resources.memoryLimit = '256Mi'), /^services\.ui\.resources\.memoryLimit: memoryLimit 256Mi is below the memory request 768Mi/],
+    ['a memory limit below the request', (c) => (c.services.ui.resources.memoryLimit = '256Mi'), /^services\.ui\.resources\.memoryLimit: memoryLimit 256Mi is below the memory request 1Gi/],
     ['a malformed cpu quantity', (c) => (c.services.ui.resources.cpu = '250 millicores'), /^services\.ui\.resources\.cpu: must be a CPU quantity/],
   ];
 
@@ -94,7 +112,7 @@ describe('bad config is refused with the path and the fix', () => {
     expect(problems.some((p) => expected.test(p))).toBe(true);
   });
 
-  test('every problem is reported at once, not one per run', () => {
+  test('independent problems are reported together, not one per run', () => {
     const problems = problemsOf(
       withChange((c) => {
         c.dns.domain = 'bad domain';

@@ -97,6 +97,15 @@ describe('HighlyAvailableService', () => {
     ]);
   });
 
+  test('leaves a dead node after 30 s instead of Kubernetes’ 5 minutes', () => {
+    const { pod } = synth();
+    expect(pod.tolerations).toEqual([
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+    ]);
+    expect(synth({ nodeLossToleranceSeconds: 90 }).pod.tolerations.map((t: any) => t.tolerationSeconds)).toEqual([90, 90]);
+  });
+
   test('zone spread can be relaxed to ScheduleAnyway', () => {
     expect(synth({ zoneSpread: 'ScheduleAnyway' }).pod.topologySpreadConstraints[0].whenUnsatisfiable).toBe('ScheduleAnyway');
   });

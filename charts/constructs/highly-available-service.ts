@@ -86,6 +86,13 @@ export interface HighlyAvailableServiceProps {
    * @default SHUTDOWN.albDeregistrationDelaySeconds + SHUTDOWN.deregistrationMarginSeconds
    */
   readonly drainSeconds?: number;
+  /**
+   * Seconds pods stay bound to a node that stopped answering (NotReady or unreachable) before they are
+   * evicted and rescheduled elsewhere. Kubernetes' default is 300 s: five minutes of lost capacity per
+   * lost node or zone for a stateless service that can simply start elsewhere.
+   * @default 30
+   */
+  readonly nodeLossToleranceSeconds?: number;
 }
 
 /** How fast the HPA reacts: scale up within one 15 s sync period, scale down slowly. */
@@ -227,6 +234,14 @@ export class HighlyAvailableService extends Construct {
     }
     // The images write to /tmp (JVM, Node); the root filesystem stays read-only.
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(256) }));
+
+    const evictAfter = Duration.seconds(props.nodeLossToleranceSeconds ?? 30);
+    this.deployment.scheduling.tolerate(
+      new kplus.TaintedNode([
+        kplus.NodeTaintQuery.exists(WELL_KNOWN.taintNotReady, { effect: kplus.TaintEffect.NO_EXECUTE, evictAfter }),
+        kplus.NodeTaintQuery.exists(WELL_KNOWN.taintUnreachable, { effect: kplus.TaintEffect.NO_EXECUTE, evictAfter }),
+      ]),
+    );
 
     // Preferred, not required: a required rule would leave pods pending once replicas exceed nodes.
     this.deployment.scheduling.separate(this.pods, { topology: kplus.Topology.HOSTNAME, weight: 100 });
