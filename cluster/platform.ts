@@ -1,14 +1,18 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { globalStackName } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { GlobalDataStack } from './global-data-stack';
 import { HEALTH_STACK_REGION, HealthStack } from './health-stack';
+import { NagScope } from './nag';
+import { clusterName } from './naming';
 import { buildRegionalStack, RegionalStack } from './regional-stack';
 
 export interface Platform {
   readonly regions: Record<string, RegionalStack>;
   readonly globalData: GlobalDataStack;
   readonly health: HealthStack;
+  /** Every stack with what its cdk-nag acknowledgements need to know about it. */
+  readonly nagScopes: NagScope[];
 }
 
 /** Every stack of an environment: one per region, the global data stack and the health checks. */
@@ -34,5 +38,11 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
     stackName: `securecart-${config.name}-health`,
     description: `SecureCart ${config.name}: Route 53 health checks and alarms per region`,
   });
-  return { regions, globalData, health };
+  const vars = (region: string, cluster?: string) => ({ region, account: config.accountId, env: config.name, cluster });
+  const nagScopes: NagScope[] = [
+    ...config.regions.map((r) => ({ stack: regions[r.name].stack as Stack, kind: 'regional' as const, vars: vars(r.name, clusterName(config, r.name)) })),
+    { stack: globalData, kind: 'global', vars: vars(config.regions[0].name) },
+    { stack: health, kind: 'health', vars: vars(HEALTH_STACK_REGION) },
+  ];
+  return { regions, globalData, health, nagScopes };
 }

@@ -2,6 +2,7 @@ import { App, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
 import { regionalStackName } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
@@ -172,6 +173,11 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     .clusterProvider(clusterProvider)
     .resourceProvider(blueprints.GlobalResources.Vpc, new ShopVpcProvider({ region, clusterName: name }))
     .resourceProvider(blueprints.GlobalResources.HostedZone, new blueprints.ImportHostedZoneProvider(config.dns.hostedZoneId, config.dns.domain))
+    // Envelope encryption of Kubernetes secrets, with yearly rotation of the key.
+    .resourceProvider(
+      blueprints.GlobalResources.KmsKey,
+      new blueprints.CreateKmsKeyProvider(`alias/${name}-secrets`, { enableKeyRotation: true, description: `EKS secrets envelope encryption for ${name}` }),
+    )
     .enableControlPlaneLogTypes(...Object.values(blueprints.ControlPlaneLogType))
     .useDefaultSecretEncryption(true)
     .addOns(...addOns)
@@ -182,6 +188,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     });
   for (const [k, v] of Object.entries(commonTags(config))) Tags.of(stack).add(k, v);
 
+  requireTlsOnInterruptionQueue(stack);
   const clusterInfo = stack.getClusterInfo();
   const prerequisites = new RegionalPrerequisites(stack, 'Prerequisites', { config, region, cluster: clusterInfo.cluster, vpc: clusterInfo.cluster.vpc });
   return { stack, prerequisites };
@@ -236,4 +243,19 @@ function ackElastiCachePolicy(config: PlatformConfig, region: RegionConfig): iam
     }),
     new iam.PolicyStatement({ actions: ['iam:CreateServiceLinkedRole'], resources: ['*'], conditions: { StringLike: { 'iam:AWSServiceName': 'elasticache.amazonaws.com' } } }),
   ];
+}
+
+/** Karpenter's interruption queue (created by the add-on) accepts TLS connections only. */
+function requireTlsOnInterruptionQueue(stack: blueprints.EksBlueprint): void {
+  const queue = stack.node.tryFindChild('karpenter-queue');
+  if (!(queue instanceof sqs.Queue)) throw new Error('the Karpenter add-on no longer creates "karpenter-queue": review the interruption handling setup');
+  queue.addToResourcePolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sqs:*'],
+      resources: [queue.queueArn],
+      conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+    }),
+  );
 }

@@ -48,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     if (args.only !== 'charts') {
       const { synthCluster } = await import('../cluster/synth');
       const cdkOut = args['cdk-out'] ?? path.join(ROOT, 'cdk.out');
-      const assembly = await synthCluster(config, cdkOut);
+      const { assembly } = await synthCluster(config, cdkOut);
       console.log(`synthesized ${assembly.stacks.length} stacks (${assembly.stacks.map((s) => s.stackName).join(', ')}) into ${path.relative(process.cwd(), cdkOut) || '.'}`);
     }
     return 0;

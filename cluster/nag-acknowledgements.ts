@@ -1,0 +1,274 @@
+/**
+ * Every cdk-nag AwsSolutions finding the platform accepts, each scoped to the resources it was found
+ * on and with the reason it is accepted. Anything cdk-nag finds that is not listed here fails synth
+ * (and the tests), so a new wildcard or a new resource without a control is a reviewed change.
+ *
+ * Placeholders: in paths, `{cluster}` is the EKS cluster construct (named like its stack); in findings,
+ * `{region}`, `{account}` and `{env}` are the stack's, and `{logicalId}` stands for a CloudFormation
+ * logical id that CDK derives from a construct path (EKS' internal providers refer to each other by it).
+ */
+
+export interface Acknowledgement {
+  /** Which stacks: one per region, the global data stack or the health stack. */
+  readonly stacks: 'regional' | 'global' | 'health';
+  /** Construct paths of the resources, relative to the stack. */
+  readonly paths: string[];
+  /** The AwsSolutions rule, e.g. AwsSolutions-IAM5. */
+  readonly rule: string;
+  /** The bracketed part of each accepted finding; omitted for rules that report none. */
+  readonly findings?: string[];
+  /** Why the finding is accepted, specific to these resources. */
+  readonly reason: string;
+}
+
+const EKS_PROVIDER = '@aws-cdk--aws-eks.ClusterResourceProvider';
+const KUBECTL_PROVIDER = '@aws-cdk--aws-eks.KubectlProvider';
+const LAMBDA_BASIC = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+const LAMBDA_VPC = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
+const NODE_POLICIES = ['AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy'].map(
+  (p) => `Policy::arn:<AWS::Partition>:iam::aws:policy/${p}`,
+);
+
+export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
+  // The EKS cluster.
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/Resource/Resource/Default'],
+    rule: 'AwsSolutions-EKS1',
+    reason: 'The public API endpoint is restricted to config cluster.publicEndpointCidrs (operators and CI); nodes use the private endpoint.',
+  },
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/Role/Resource'],
+    rule: 'AwsSolutions-IAM4',
+    findings: ['Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy'],
+    reason: 'EKS requires AmazonEKSClusterPolicy on the cluster service role; AWS maintains it with the service.',
+  },
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/Nodegroupsystem-ng/NodeGroupRole/Resource'],
+    rule: 'AwsSolutions-IAM4',
+    findings: NODE_POLICIES,
+    reason: 'EKS managed nodes need the worker, CNI and ECR read-only managed policies to join the cluster and pull images.',
+  },
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/karpenter-node-role/Resource'],
+    rule: 'AwsSolutions-IAM4',
+    findings: [...NODE_POLICIES, 'Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore'],
+    reason: 'Karpenter nodes need the same managed policies as EKS nodes to join, plus SSM core for break-glass access without SSH.',
+  },
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/Resource/CreationRole/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: [
+      'Resource::*',
+      'Resource::arn:<AWS::Partition>:eks:{region}:{account}:cluster/securecart-{env}-{region}/*',
+      'Resource::arn:<AWS::Partition>:eks:{region}:{account}:fargateprofile/securecart-{env}-{region}/*',
+    ],
+    reason: 'The aws-eks cluster creation role (aws-cdk-lib) must create the cluster before its ARN exists and describe its sub-resources.',
+  },
+  // aws-cdk-lib's EKS custom resource providers: code, runtimes and policies owned by the library.
+  {
+    stacks: 'regional',
+    paths: [
+      `${EKS_PROVIDER}/IsCompleteHandler/ServiceRole/Resource`,
+      `${EKS_PROVIDER}/OnEventHandler/ServiceRole/Resource`,
+      `${EKS_PROVIDER}/Provider/framework-isComplete/ServiceRole/Resource`,
+      `${EKS_PROVIDER}/Provider/framework-onEvent/ServiceRole/Resource`,
+      `${EKS_PROVIDER}/Provider/framework-onTimeout/ServiceRole/Resource`,
+    ],
+    rule: 'AwsSolutions-IAM4',
+    findings: [LAMBDA_BASIC],
+    reason: 'aws-cdk-lib EKS cluster provider Lambdas: AWSLambdaBasicExecutionRole only grants writing their own logs.',
+  },
+  {
+    stacks: 'regional',
+    paths: [`${KUBECTL_PROVIDER}/Provider/framework-onEvent/ServiceRole/Resource`],
+    rule: 'AwsSolutions-IAM4',
+    findings: [LAMBDA_BASIC, LAMBDA_VPC],
+    reason: 'aws-cdk-lib kubectl provider Lambda: basic and VPC execution roles let it log and run in the cluster VPC.',
+  },
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/KubectlHandlerRole/Resource'],
+    rule: 'AwsSolutions-IAM4',
+    findings: [
+      LAMBDA_BASIC,
+      LAMBDA_VPC,
+      'Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
+      'Policy::{"Fn::If":["{logicalId}",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}',
+    ],
+    reason: 'aws-cdk-lib kubectl handler: logs, runs in the VPC and pulls the kubectl/helm layer images; policies chosen by the library.',
+  },
+  {
+    stacks: 'regional',
+    paths: [
+      `${EKS_PROVIDER}/Provider/framework-isComplete/ServiceRole/DefaultPolicy/Resource`,
+      `${EKS_PROVIDER}/Provider/framework-onEvent/ServiceRole/DefaultPolicy/Resource`,
+      `${EKS_PROVIDER}/Provider/framework-onTimeout/ServiceRole/DefaultPolicy/Resource`,
+    ],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::<{logicalId}.Arn>:*'],
+    reason: 'aws-cdk-lib provider framework invokes its own handler functions by ARN with any version or alias suffix.',
+  },
+  {
+    stacks: 'regional',
+    paths: [`${EKS_PROVIDER}/Provider/waiter-state-machine/Role/DefaultPolicy/Resource`],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::<{logicalId}.Arn>:*'],
+    reason: 'aws-cdk-lib provider waiter state machine invokes its own isComplete/onTimeout functions with any version suffix.',
+  },
+  {
+    stacks: 'regional',
+    paths: [`${KUBECTL_PROVIDER}/Provider/framework-onEvent/ServiceRole/DefaultPolicy/Resource`],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::<{logicalId}.Arn>:*'],
+    reason: 'aws-cdk-lib kubectl provider framework invokes its own handler function with any version suffix.',
+  },
+  {
+    stacks: 'regional',
+    paths: [`${KUBECTL_PROVIDER}/Handler/Resource`],
+    rule: 'AwsSolutions-L1',
+    reason: 'The kubectl handler runtime is chosen by aws-cdk-lib to match its kubectl layer; it moves with aws-cdk-lib upgrades.',
+  },
+  {
+    stacks: 'regional',
+    paths: [`${EKS_PROVIDER}/Provider/waiter-state-machine/Resource`],
+    rule: 'AwsSolutions-SF1',
+    reason: 'Internal aws-cdk-lib waiter used only while CloudFormation creates the cluster; its Lambdas log to CloudWatch.',
+  },
+  {
+    stacks: 'regional',
+    paths: [`${EKS_PROVIDER}/Provider/waiter-state-machine/Resource`],
+    rule: 'AwsSolutions-SF2',
+    reason: 'Internal aws-cdk-lib waiter used only while CloudFormation creates the cluster: X-Ray tracing adds nothing there.',
+  },
+  // Add-ons installed by EKS Blueprints: policies published by each controller's project.
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/cloudwatch-agent-sa/Role/Resource'],
+    rule: 'AwsSolutions-IAM4',
+    findings: ['Policy::arn:<AWS::Partition>:iam::aws:policy/AWSXrayWriteOnlyAccess', 'Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy'],
+    reason: 'CloudWatch Observability agent: the AWS-documented managed policies for publishing metrics, logs and traces.',
+  },
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/aws-load-balancer-controller/Role/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: [
+      'Resource::*',
+      'Resource::arn:<AWS::Partition>:ec2:*:*:security-group/*',
+      'Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/app/*/*/*',
+      'Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/net/*/*/*',
+      'Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/app/*/*/*',
+      'Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/net/*/*/*',
+      'Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/app/*/*',
+      'Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/net/*/*',
+      'Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:targetgroup/*/*',
+    ],
+    reason: 'AWS Load Balancer Controller upstream policy: it creates ALBs, target groups and security groups whose names it picks at run time (mutations are conditioned on its cluster tag).',
+  },
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/external-dns/Role/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::*'],
+    reason: 'external-dns needs route53:ListHostedZones, which has no resource-level permissions; record changes are limited to the configured zone.',
+  },
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/external-secrets-sa/Role/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::arn:aws:secretsmanager:{region}:{account}:secret:securecart/{env}/*'],
+    reason: "External Secrets reads only this environment's secrets: the prefix wildcard covers the random suffix Secrets Manager appends to each ARN.",
+  },
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/blueprints-addon-karpenter-iam-integration-policy/Resource', '{cluster}/blueprints-addon-karpenter-zonal-shift-policy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::*'],
+    reason: 'Karpenter upstream controller policy: instance-profile and zonal-shift reads have no resource-level permissions.',
+  },
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/blueprints-addon-karpenter-resource-discovery-policy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::*', 'Resource::arn:<AWS::Partition>:ssm:{region}::parameter/aws/service/*'],
+    reason: 'Karpenter upstream controller policy: EC2/pricing discovery APIs have no resource-level permissions; AMI lookups read public SSM parameters.',
+  },
+  {
+    stacks: 'regional',
+    paths: ['{cluster}/blueprints-addon-karpenter-node-lifecycle-policy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: [
+      'Resource::arn:<AWS::Partition>:ec2:{region}:*:fleet/*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}:*:instance/*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}:*:launch-template/*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}:*:network-interface/*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}:*:security-group/*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}:*:spot-instances-request/*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}:*:subnet/*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}:*:volume/*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}::image/*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}::snapshot/*',
+    ],
+    reason: 'Karpenter upstream controller policy: it launches and terminates instances it names at run time; mutations are conditioned on its cluster tag.',
+  },
+  {
+    stacks: 'regional',
+    paths: ['karpenter-queue/Resource'],
+    rule: 'AwsSolutions-SQS3',
+    reason: 'Karpenter interruption queue: EventBridge notices are consumed or expire; a failed notice is superseded by the next one, so a DLQ would hold nothing actionable.',
+  },
+  // Ours.
+  {
+    stacks: 'regional',
+    paths: ['rds-chart-inline-policy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: [
+      'Action::rds:Describe*',
+      'Resource::*',
+      'Resource::arn:aws:rds::{account}:global-cluster:securecart-{env}-*',
+      'Resource::arn:aws:rds:{region}:{account}:cluster-pg:securecart-{env}-*',
+      'Resource::arn:aws:rds:{region}:{account}:cluster-snapshot:securecart-{env}-*',
+      'Resource::arn:aws:rds:{region}:{account}:cluster:securecart-{env}-*',
+      'Resource::arn:aws:rds:{region}:{account}:db:securecart-{env}-*',
+      'Resource::arn:aws:rds:{region}:{account}:pg:securecart-{env}-*',
+      'Resource::arn:aws:rds:{region}:{account}:snapshot:securecart-{env}-*',
+      'Resource::arn:aws:rds:{region}:{account}:subgrp:securecart-{env}-*',
+    ],
+    reason: "ACK RDS controller: Describe APIs need '*'; writes are limited to this environment's name prefix, service-linked role and KMS grants to RDS.",
+  },
+  {
+    stacks: 'regional',
+    paths: ['elasticache-chart-inline-policy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: [
+      'Action::elasticache:Describe*',
+      'Resource::*',
+      'Resource::arn:aws:ec2:{region}:{account}:security-group/*',
+      'Resource::arn:aws:ec2:{region}:{account}:subnet/*',
+      'Resource::arn:aws:elasticache:{region}:{account}:cluster:securecart-{env}-*',
+      'Resource::arn:aws:elasticache:{region}:{account}:parametergroup:securecart-{env}-*',
+      'Resource::arn:aws:elasticache:{region}:{account}:replicationgroup:securecart-{env}-*',
+      'Resource::arn:aws:elasticache:{region}:{account}:snapshot:securecart-{env}-*',
+      'Resource::arn:aws:elasticache:{region}:{account}:subnetgroup:securecart-{env}-*',
+    ],
+    reason: "ACK ElastiCache controller: Describe APIs need '*'; writes are limited to this environment's name prefix plus the subnets and security groups a replication group is placed in.",
+  },
+  {
+    stacks: 'regional',
+    paths: ['Prerequisites/CartsRole/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::arn:<AWS::Partition>:dynamodb:{region}:{account}:table/securecart-{env}-carts/index/*'],
+    reason: "carts queries its table's customer index; the wildcard covers that table's indexes only.",
+  },
+  {
+    stacks: 'global',
+    paths: ['CatalogDbSecret/Resource', 'OrdersDbSecret/Resource', 'CheckoutRedisSecret/Resource'],
+    rule: 'AwsSolutions-SMG4',
+    reason: 'Rotating these credentials must also change the Aurora/ElastiCache password through ACK and roll the pods; until a rotation function does all three, rotation is the runbook procedure in docs/operations.md.',
+  },
+];
