@@ -36,9 +36,14 @@ export async function synthCluster(config: PlatformConfig, outdir?: string): Pro
         findings.map((f) => `  - ${f.severity} ${f.id} on ${f.path}`).join('\n'),
     );
   }
+  assertNoLookups(assembly);
+  return { assembly, app, platform, unusedAcknowledgements };
+}
+
+/** Fails when the assembly still wants context from AWS (a lookup): synth must work without credentials. */
+export function assertNoLookups(assembly: CloudAssembly): void {
   const missing = assembly.manifest.missing ?? [];
   if (missing.length) {
     throw new Error(`synth needs AWS lookups (${missing.map((m) => m.key).join(', ')}): put the value in the config instead`);
   }
-  return { assembly, app, platform, unusedAcknowledgements };
 }

@@ -1,0 +1,353 @@
+/**
+ * The cluster app, synthesized once offline for the default environment and asserted per stack with
+ * aws-cdk-lib/assertions. No test needs AWS credentials or network.
+ */
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { loadConfig } from '../config/load';
+import { REGIONAL_OUTPUT_KEYS } from '../config/outputs';
+import { CREDENTIALS, secretName } from '../cluster/naming';
+import { healthCheckOutputKey } from '../cluster/health-stack';
+import { ClusterSynth, synthCluster } from '../cluster/synth';
+import { VERSIONS } from '../cluster/regional-stack';
+import { tmpDir } from './helpers';
+
+const config = loadConfig();
+const [primary, secondary] = config.regions;
+let synth: ClusterSynth;
+const templates: Record<string, Template> = {};
+const regional = (region: string) => templates[`securecart-prod-${region}`];
+
+/** Resources of a type in a template, as [logicalId, resource] pairs. */
+const resourcesOf = (t: Template, type: string) => Object.entries(t.findResources(type)) as Array<[string, any]>;
+
+/** Kubernetes manifests applied by CDK in a template, parsed (tokens become placeholders). */
+function manifests(t: Template): any[] {
+  return resourcesOf(t, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap(([, r]) => {
+    const m = r.Properties.Manifest;
+    const text = typeof m === 'string' ? m : m['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+    return JSON.parse(text);
+  });
+}
+
+/** Helm charts installed by CDK in a template, by chart name. */
+function helmCharts(t: Template): Record<string, any> {
+  return Object.fromEntries(resourcesOf(t, 'Custom::AWSCDK-EKS-HelmChart').map(([, r]) => [r.Properties.Chart, r.Properties]));
+}
+
+beforeAll(async () => {
+  synth = await synthCluster(config, path.join(tmpDir('cdk-'), 'cdk.out'));
+  for (const stack of synth.assembly.stacks) templates[stack.stackName] = Template.fromJSON(stack.template);
+}, 120_000);
+
+describe('the cluster app', () => {
+  test('synthesizes one stack per region plus the global data and health stacks, with no lookups', () => {
+    expect(Object.keys(templates).sort()).toEqual(['securecart-prod-global', 'securecart-prod-health', 'securecart-prod-us-east-1', 'securecart-prod-us-west-2']);
+    expect(synth.assembly.manifest.missing ?? []).toEqual([]);
+    const env = Object.fromEntries(synth.assembly.stacks.map((s) => [s.stackName, s.environment.region]));
+    expect(env).toEqual({ 'securecart-prod-global': 'us-east-1', 'securecart-prod-health': 'us-east-1', 'securecart-prod-us-east-1': 'us-east-1', 'securecart-prod-us-west-2': 'us-west-2' });
+    for (const s of synth.assembly.stacks) expect(s.environment.account).toBe(config.accountId);
+  });
+
+  test('termination protection on the regional and global stacks', () => {
+    for (const s of synth.assembly.stacks.filter((s) => !s.stackName.endsWith('-health'))) expect(s.terminationProtection).toBe(true);
+  });
+});
+
+describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionName) => {
+  const region = config.regions.find((r) => r.name === regionName)!;
+  const t = () => regional(regionName);
+
+  test('VPC: public, private and isolated subnets in every configured AZ, a NAT gateway per AZ, flow logs', () => {
+    const subnets = resourcesOf(t(), 'AWS::EC2::Subnet').map(([, r]) => r.Properties);
+    const tier = (name: string) => subnets.filter((s) => s.Tags.some((tag: any) => tag.Key === 'aws-cdk:subnet-name' && tag.Value === name));
+    for (const name of ['public', 'private', 'data']) {
+      expect(tier(name).map((s) => s.AvailabilityZone).sort()).toEqual(region.availabilityZones);
+    }
+    t().resourceCountIs('AWS::EC2::NatGateway', region.availabilityZones.length);
+    t().hasResourceProperties('AWS::EC2::VPC', { CidrBlock: region.vpcCidr });
+    t().hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', ResourceType: 'VPC' });
+    const tagged = (s: any, key: string, value?: string) => s.Tags.some((tag: any) => tag.Key === key && (value === undefined || tag.Value === value));
+    for (const s of tier('public')) expect(tagged(s, 'kubernetes.io/role/elb', '1')).toBe(true);
+    for (const s of tier('private')) {
+      expect(tagged(s, 'kubernetes.io/role/internal-elb', '1')).toBe(true);
+      expect(tagged(s, 'karpenter.sh/discovery', `securecart-prod-${regionName}`)).toBe(true);
+    }
+    for (const s of tier('data')) expect(tagged(s, 'karpenter.sh/discovery')).toBe(false);
+  });
+
+  test('EKS cluster: pinned version, restricted public endpoint, all control-plane logs, KMS-encrypted secrets', () => {
+    const cluster = resourcesOf(t(), 'Custom::AWSCDK-EKS-Cluster')[0][1].Properties.Config;
+    expect(cluster.version).toBe(config.kubernetesVersion);
+    expect(cluster.resourcesVpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: config.cluster.publicEndpointCidrs });
+    expect(cluster.logging.clusterLogging[0]).toEqual({ enabled: true, types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] });
+    expect(cluster.encryptionConfig[0].resources).toEqual(['secrets']);
+    const keys = resourcesOf(t(), 'AWS::KMS::Key');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const [, key] of keys) expect(key.Properties.EnableKeyRotation).toBe(true);
+  });
+
+  test('system node group: spread over the private subnets of every AZ, IMDSv2 only, encrypted volumes', () => {
+    t().hasResourceProperties('AWS::EKS::Nodegroup', {
+      ScalingConfig: { MinSize: config.cluster.systemNodes.minSize, MaxSize: config.cluster.systemNodes.maxSize },
+      AmiType: 'AL2023_x86_64_STANDARD',
+    });
+    const nodegroup = resourcesOf(t(), 'AWS::EKS::Nodegroup')[0][1].Properties;
+    expect(nodegroup.Subnets).toHaveLength(region.availabilityZones.length);
+    for (const s of nodegroup.Subnets) expect(s.Ref).toMatch(/^VpcprivateSubnet/);
+    t().hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) })],
+      }),
+    });
+  });
+
+  test('core EKS add-ons at pinned versions, with network policy enforcement in the VPC CNI', () => {
+    const addons = Object.fromEntries(resourcesOf(t(), 'AWS::EKS::Addon').map(([, r]) => [r.Properties.AddonName, r.Properties]));
+    expect(Object.keys(addons).sort()).toEqual(['amazon-cloudwatch-observability', 'coredns', 'kube-proxy', 'vpc-cni']);
+    expect(addons['vpc-cni'].AddonVersion).toBe(VERSIONS.vpcCni);
+    expect(JSON.parse(addons['vpc-cni'].ConfigurationValues).enableNetworkPolicy).toBe('true');
+    expect(addons.coredns.AddonVersion).toBe(VERSIONS.coreDns);
+    expect(addons['kube-proxy'].AddonVersion).toBe(VERSIONS.kubeProxy[config.kubernetesVersion]);
+    for (const a of Object.values(addons) as any[]) expect(a.AddonVersion).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+  });
+
+  test('Helm add-ons: load balancer controller, Karpenter, metrics-server, ExternalDNS, External Secrets, ACK RDS and ElastiCache, Argo CD', () => {
+    const charts = helmCharts(t());
+    expect(Object.keys(charts).sort()).toEqual(
+      ['argo-cd', 'aws-load-balancer-controller', 'elasticache-chart', 'external-dns', 'external-secrets', 'karpenter', 'karpenter-crd', 'metrics-server', 'rds-chart'].sort(),
+    );
+    expect(charts.karpenter.Version).toBe(VERSIONS.karpenter);
+    expect(charts['rds-chart'].Version).toBe(VERSIONS.ackRds);
+    expect(charts['elasticache-chart'].Version).toBe(VERSIONS.ackElastiCache);
+    for (const c of Object.values(charts)) expect(c.Version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('ExternalDNS: own TXT owner id, filtered to the configured zone, never deletes', () => {
+    const values = JSON.parse(helmCharts(t())['external-dns'].Values);
+    expect(values.txtOwnerId).toBe(`securecart-prod-${regionName}`);
+    expect(values.domainFilters).toEqual([config.dns.domain]);
+    expect(values.zoneIdFilters).toEqual([config.dns.hostedZoneId]);
+    expect(values.policy).toBe('upsert-only');
+  });
+
+  test('Karpenter: on-demand NodePool over every AZ with consolidation budgets, IMDSv2 and encrypted, pinned AMIs', () => {
+    const objects = manifests(t());
+    const pool = objects.find((o) => o.kind === 'NodePool');
+    const req = (key: string) => pool.spec.template.spec.requirements.find((r: any) => r.key === key);
+    expect(req('topology.kubernetes.io/zone').values).toEqual(region.availabilityZones);
+    expect(req('karpenter.sh/capacity-type').values).toEqual(['on-demand']);
+    expect(pool.spec.disruption.consolidationPolicy).toBe('WhenEmptyOrUnderutilized');
+    expect(pool.spec.disruption.budgets[0]).toEqual({ nodes: '10%' });
+    expect(pool.spec.limits.cpu).toBe(config.cluster.karpenterCpuLimit);
+    const nodeClass = objects.find((o) => o.kind === 'EC2NodeClass');
+    expect(nodeClass.spec.metadataOptions.httpTokens).toBe('required');
+    expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: VERSIONS.karpenterAmiAlias }]);
+    expect(VERSIONS.karpenterAmiAlias).toMatch(/^al2023@v\d{8}$/);
+    expect(nodeClass.spec.blockDeviceMappings.every((b: any) => b.ebs.encrypted)).toBe(true);
+    // Interruption handling: the queue Karpenter reads and the EventBridge rules feeding it.
+    t().resourceCountIs('AWS::SQS::Queue', 1);
+    expect(resourcesOf(t(), 'AWS::Events::Rule').length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('credentials reach the shop namespace from Secrets Manager, never from git', () => {
+    const objects = manifests(t());
+    const store = objects.find((o) => o.kind === 'ClusterSecretStore');
+    expect(store.spec.provider.aws).toMatchObject({ service: 'SecretsManager', region: regionName });
+    const syncs = objects.filter((o) => o.kind === 'ClusterExternalSecret');
+    expect(syncs.map((s) => [s.metadata.name, s.spec.externalSecretSpec.dataFrom[0].extract.key]).sort()).toEqual(
+      (Object.keys(CREDENTIALS) as Array<keyof typeof CREDENTIALS>).map((c) => [CREDENTIALS[c].kubernetesSecret, secretName(config, c)]).sort(),
+    );
+    for (const s of syncs) expect(s.spec.namespaceSelectors).toEqual([{ matchLabels: { 'kubernetes.io/metadata.name': config.namespace } }]);
+  });
+
+  test('Argo CD is bootstrapped to this repository’s argocd/<region>', () => {
+    const app = manifests(t()).find((o) => o.kind === 'Application');
+    expect(app.spec.source).toMatchObject({ repoURL: config.gitops.repoUrl, path: `argocd/${regionName}`, targetRevision: config.gitops.targetRevision });
+  });
+
+  test('ACK controllers get scoped inline policies, not the FullAccess managed ones', () => {
+    const managed = JSON.stringify(t().findResources('AWS::IAM::Role'));
+    expect(managed).not.toMatch(/AmazonRDSFullAccess|AmazonElastiCacheFullAccess/);
+    const rds = resourcesOf(t(), 'AWS::IAM::Policy').find(([id]) => id.startsWith('rdschartinlinepolicy'))![1];
+    const writes = rds.Properties.PolicyDocument.Statement.find((s: any) => ([] as string[]).concat(s.Action).includes('rds:CreateDBCluster'));
+    for (const r of writes.Resource) expect(r).toMatch(/securecart-prod-\*$/);
+  });
+
+  test('data stores accept the cluster only, on their own ports', () => {
+    const clusterSg = { 'Fn::GetAtt': [expect.stringMatching(/^securecartprod/), 'ClusterSecurityGroupId'] };
+    const groups = Object.fromEntries(
+      resourcesOf(t(), 'AWS::EC2::SecurityGroup')
+        .filter(([id]) => /^Prerequisites(Database|Redis)SecurityGroup/.test(id))
+        .map(([id, g]) => [id.startsWith('PrerequisitesDatabase') ? 'database' : 'redis', g.Properties]),
+    );
+    const ports = (g: any) => g.SecurityGroupIngress.map((r: any) => r.FromPort).sort();
+    expect(ports(groups.database)).toEqual([3306, 5432]);
+    expect(ports(groups.redis)).toEqual([6379]);
+    for (const g of Object.values(groups)) {
+      for (const r of g.SecurityGroupIngress) {
+        expect(r.SourceSecurityGroupId).toEqual(clusterSg);
+        expect(r.ToPort).toBe(r.FromPort);
+        expect(r).not.toHaveProperty('CidrIp');
+      }
+      // Nothing outbound: CDK's placeholder rule that matches no traffic.
+      expect(g.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32' })]);
+    }
+  });
+
+  test('carts role: assumable only by the carts service account, DynamoDB carts table only', () => {
+    const [, role] = resourcesOf(t(), 'AWS::IAM::Role').find(([id]) => id.startsWith('PrerequisitesCartsRole'))!;
+    expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('sts:AssumeRoleWithWebIdentity');
+    const [, conditions] = resourcesOf(t(), 'Custom::AWSCDKCfnJson').find(([id]) => id.startsWith('PrerequisitesCartsTrustConditions'))!;
+    expect(JSON.stringify(conditions.Properties.Value)).toContain(`system:serviceaccount:${config.namespace}:carts`);
+    const [, policy] = resourcesOf(t(), 'AWS::IAM::Policy').find(([id]) => id.startsWith('PrerequisitesCartsRoleDefaultPolicy'))!;
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action.every((a: string) => a.startsWith('dynamodb:'))).toBe(true);
+    expect(JSON.stringify(statements[0].Resource)).toContain(':table/securecart-prod-carts');
+  });
+
+  test('WAF web ACL: AWS common, SQLi and known-bad-inputs rule groups, a rate limit, and /topology blocked', () => {
+    const acl = resourcesOf(t(), 'AWS::WAFv2::WebACL')[0][1].Properties;
+    expect(acl.Scope).toBe('REGIONAL');
+    const groups = acl.Rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement).map((r: any) => r.Statement.ManagedRuleGroupStatement.Name);
+    expect(groups).toEqual(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']);
+    const rate = acl.Rules.find((r: any) => r.Statement.RateBasedStatement);
+    expect(rate.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: 2000 });
+    expect(rate.Action).toEqual({ Block: {} });
+    const topology = acl.Rules.find((r: any) => r.Statement.ByteMatchStatement?.SearchString === '/topology');
+    expect(topology.Action).toEqual({ Block: {} });
+  });
+
+  test('certificate for the public and the regional hostname, validated in the hosted zone', () => {
+    t().hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: `${config.dns.publicHostname}.${config.dns.domain}`,
+      SubjectAlternativeNames: [`${regionName}.${config.dns.publicHostname}.${config.dns.domain}`],
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: Match.arrayWith([Match.objectLike({ HostedZoneId: config.dns.hostedZoneId })]),
+    });
+  });
+
+  test('outputs every value the charts read from this stack', () => {
+    const outputs = Object.keys(t().toJSON().Outputs);
+    const fromCdk = Object.values(REGIONAL_OUTPUT_KEYS).filter((k) => !/Endpoint$/.test(k));
+    expect(outputs).toEqual(expect.arrayContaining([...fromCdk, 'WebAclArn', 'CertificateArn', 'DatabaseSecurityGroupId', 'RedisSecurityGroupId', 'DataSubnetIds']));
+    expect(t().toJSON().Outputs.PublicSubnetCidrs.Value.split(',')).toHaveLength(region.availabilityZones.length);
+  });
+});
+
+describe('global data stack', () => {
+  const t = () => templates['securecart-prod-global'];
+
+  test('carts global table: key id, customer index, a replica per region with PITR and deletion protection, retained', () => {
+    t().hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        TableName: 'securecart-prod-carts',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'idx_global_customerId', KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } })],
+      }),
+    });
+    const table = resourcesOf(t(), 'AWS::DynamoDB::GlobalTable')[0][1].Properties;
+    expect(table.Replicas.map((r: any) => r.Region).sort()).toEqual(config.regions.map((r) => r.name).sort());
+    for (const replica of table.Replicas) {
+      expect(replica.DeletionProtectionEnabled).toBe(true);
+      expect(replica.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    }
+  });
+
+  test('credentials: generated, replicated to every other region, retained', () => {
+    const secrets = resourcesOf(t(), 'AWS::SecretsManager::Secret');
+    expect(secrets.map(([, s]) => s.Properties.Name).sort()).toEqual((Object.keys(CREDENTIALS) as Array<keyof typeof CREDENTIALS>).map((c) => secretName(config, c)).sort());
+    for (const [, s] of secrets) {
+      expect(s.DeletionPolicy).toBe('Retain');
+      expect(s.Properties.GenerateSecretString.GenerateStringKey).toMatch(/^(password|authToken)$/);
+      expect(s.Properties.ReplicaRegions).toEqual([{ Region: secondary.name }]);
+      expect(s.Properties).not.toHaveProperty('SecretString');
+    }
+  });
+});
+
+describe('health stack', () => {
+  const t = () => templates['securecart-prod-health'];
+
+  test('one HTTPS health check per region against its own hostname, at the configured interval and threshold', () => {
+    const checks = resourcesOf(t(), 'AWS::Route53::HealthCheck').map(([, r]) => r.Properties.HealthCheckConfig);
+    expect(checks.map((c) => c.FullyQualifiedDomainName).sort()).toEqual(config.regions.map((r) => `${r.name}.${config.dns.publicHostname}.${config.dns.domain}`).sort());
+    for (const c of checks) {
+      expect(c).toMatchObject({ Type: 'HTTPS', Port: 443, ResourcePath: config.dns.healthCheck.path, RequestInterval: 10, FailureThreshold: config.dns.healthCheck.failureThreshold, EnableSNI: true });
+    }
+    const outputs = t().toJSON().Outputs;
+    for (const r of config.regions) expect(outputs[healthCheckOutputKey(r.name)]).toBeDefined();
+  });
+
+  test('an alarm on every health check notifies an encrypted SNS topic', () => {
+    const alarms = resourcesOf(t(), 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms).toHaveLength(config.regions.length);
+    for (const a of alarms) {
+      expect(a).toMatchObject({ Namespace: 'AWS/Route53', MetricName: 'HealthCheckStatus', ComparisonOperator: 'LessThanThreshold', Threshold: 1 });
+      expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
+    }
+    t().hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+});
+
+describe('stateful resources survive the deletion of their stack', () => {
+  test.each(['AWS::DynamoDB::GlobalTable', 'AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::Logs::LogGroup'])('%s is retained everywhere', (type) => {
+    let seen = 0;
+    for (const t of Object.values(templates)) {
+      for (const [, r] of resourcesOf(t, type)) {
+        expect(r.DeletionPolicy).toBe('Retain');
+        seen++;
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test('no finding is left unacknowledged, and every acknowledgement still matches a finding', () => {
+    // synthCluster throws on unacknowledged findings; reaching here means there were none.
+    expect(synth.unusedAcknowledgements.map((a) => `${a.paths[0]} ${a.rule}`)).toEqual([]);
+  });
+
+  test('acknowledgements are scoped to resources and carry a reason', async () => {
+    const { ACKNOWLEDGEMENTS } = await import('../cluster/nag-acknowledgements');
+    for (const a of ACKNOWLEDGEMENTS) {
+      expect(a.paths.length).toBeGreaterThan(0);
+      for (const p of a.paths) expect(p).toMatch(/\/Resource$|\/Default$/);
+      expect(a.reason.length).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('a new finding', () => {
+  test('is reported as unacknowledged, with its rule and resource (synthCluster then fails)', async () => {
+    const { App } = await import('aws-cdk-lib');
+    const sns = await import('aws-cdk-lib/aws-sns');
+    const { applyNag, unacknowledgedFindings } = await import('../cluster/nag');
+    const app = new App({ outdir: tmpDir('nag-'), context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+    const stack = new Stack(app, 'securecart-prod-us-east-1', { env: { account: config.accountId, region: primary.name } });
+    new sns.Topic(stack, 'Unencrypted');
+    applyNag(app, [{ stack, kind: 'regional', vars: { region: primary.name, account: config.accountId, env: config.name } }]);
+    app.synth();
+    expect(unacknowledgedFindings(app).map((f) => `${f.id} ${f.path}`)).toEqual(
+      expect.arrayContaining(['AwsSolutions-SNS3 securecart-prod-us-east-1/Unencrypted/Resource']),
+    );
+  });
+});
+
+describe('a lookup', () => {
+  test('is refused with the keys it wanted', async () => {
+    const { App } = await import('aws-cdk-lib');
+    const ec2 = await import('aws-cdk-lib/aws-ec2');
+    const { assertNoLookups } = await import('../cluster/synth');
+    const app = new App({ outdir: tmpDir('lookup-') });
+    const stack = new Stack(app, 'Lookup', { env: { account: config.accountId, region: primary.name } });
+    ec2.Vpc.fromLookup(stack, 'Vpc', { vpcId: 'vpc-12345678' });
+    expect(() => assertNoLookups(app.synth())).toThrow(/synth needs AWS lookups \(vpc-provider:account=111122223333.*\): put the value in the config instead/);
+  });
+});
