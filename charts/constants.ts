@@ -71,13 +71,6 @@ export const SHUTDOWN = {
 /** UID/GID the sample images run as. */
 export const RUN_AS_USER = 1000;
 
-/** Keys of the credential Secrets synced from Secrets Manager (see config/outputs.ts). */
-export const SECRET_KEYS = {
-  username: 'username',
-  password: 'password',
-  redisAuthToken: 'authToken',
-} as const;
-
 /** Logical database names inside the shop's database clusters. */
 export const DATABASE_NAMES = {
   catalog: 'catalog',
@@ -90,3 +83,27 @@ export const DATABASE_NAMES = {
  * instead of sitting at it because the heap grew once.
  */
 export const JAVA_OPTS = '-XX:MaxRAMPercentage=60.0 -Djava.security.egd=file:/dev/urandom';
+
+/** Annotations that keep data safe from deletes (ACK, Argo CD) and let ACK adopt what exists. */
+export const DATA_SAFETY_ANNOTATIONS = {
+  /** ACK leaves the AWS resource in place when the Kubernetes object is deleted. */
+  'services.k8s.aws/deletion-policy': 'retain',
+  /** ACK adopts an existing AWS resource of the same name instead of failing (re-created objects, moved regions). */
+  'services.k8s.aws/adoption-policy': 'adopt-or-create',
+  /** Argo CD never prunes or deletes the object, whatever the Application says. */
+  'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+} as const;
+
+/** ACK RDS annotations asking for a final snapshot should the cluster ever be deleted (the default skips it). */
+export const RDS_FINAL_SNAPSHOT = {
+  skip: 'rds.services.k8s.aws/skip-final-snapshot',
+  identifier: 'rds.services.k8s.aws/final-db-snapshot-identifier',
+} as const;
+
+/** The ConfigMap ACK FieldExports write the data stores' endpoints into, and its keys. */
+export const DATA_ENDPOINTS = {
+  configMap: 'data-endpoints',
+  ordersDbHost: 'orders-db-host',
+  catalogDbHost: 'catalog-db-host',
+  redisHost: 'checkout-redis-host',
+} as const;

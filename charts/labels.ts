@@ -9,3 +9,14 @@ export function applyLabels(scope: IConstruct, labels: Record<string, string>): 
     }
   }
 }
+
+/** Adds each of `labels` to every API object under `scope` that does not carry that label yet. */
+export function applyMissingLabels(scope: IConstruct, labels: Record<string, string>): void {
+  for (const child of scope.node.findAll()) {
+    if (child instanceof ApiObject) {
+      for (const [key, value] of Object.entries(labels)) {
+        if (child.metadata.getLabel(key) === undefined) child.metadata.addLabel(key, value);
+      }
+    }
+  }
+}

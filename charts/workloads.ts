@@ -1,12 +1,14 @@
 /**
- * The five retail store sample services and how each is wired to its real AWS backend. Endpoints,
- * secret names, the carts table and role come from the CDK outputs; nothing here is environment
- * specific.
+ * The five retail store sample services and how each is wired to its real AWS backend. Secret
+ * names, the carts table and role come from the CDK outputs; database and Redis hosts come from the
+ * ConfigMap the ACK data tier exports them to (each region's own cluster endpoint, which follows a
+ * promotion); nothing here is environment specific.
  */
 import { parseImage, PlatformConfig, RegionConfig, ServiceName } from '../config/schema';
 import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
 import { EnvVar, HealthEndpoints } from './constructs/highly-available-service';
-import { DATABASE_NAMES, JAVA_OPTS, PORTS, SECRET_KEYS, SHUTDOWN, WELL_KNOWN } from './constants';
+import { SECRET_KEYS } from '../config/credentials';
+import { DATA_ENDPOINTS, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
 
 /** Which backend a service talks to, for its egress NetworkPolicy. */
 export type Backend = 'mysql' | 'postgres' | 'redis' | 'aws-apis' | 'none';
@@ -51,6 +53,7 @@ export function workloadSpecs(
   const ns = config.namespace;
   const out = outputs.regional;
   const secret = (name: string, key: string) => ({ name, key });
+  const endpoint = (key: string) => ({ name: DATA_ENDPOINTS.configMap, key });
   return [
     {
       name: 'ui',
@@ -76,7 +79,8 @@ export function workloadSpecs(
       backend: 'mysql',
       env: [
         { name: 'RETAIL_CATALOG_PERSISTENCE_PROVIDER', value: 'mysql' },
-        { name: 'RETAIL_CATALOG_PERSISTENCE_ENDPOINT', value: out.catalogDbEndpoint },
+        { name: 'CATALOG_DB_HOST', configMap: endpoint(DATA_ENDPOINTS.catalogDbHost) },
+        { name: 'RETAIL_CATALOG_PERSISTENCE_ENDPOINT', value: `$(CATALOG_DB_HOST):${PORTS.mysql}` },
         { name: 'RETAIL_CATALOG_PERSISTENCE_DB_NAME', value: DATABASE_NAMES.catalog },
         { name: 'RETAIL_CATALOG_PERSISTENCE_USER', secret: secret(out.catalogDbSecretName, SECRET_KEYS.username) },
         { name: 'RETAIL_CATALOG_PERSISTENCE_PASSWORD', secret: secret(out.catalogDbSecretName, SECRET_KEYS.password) },
@@ -110,7 +114,8 @@ export function workloadSpecs(
       env: [
         { name: 'JAVA_OPTS', value: JAVA_OPTS },
         { name: 'RETAIL_ORDERS_PERSISTENCE_PROVIDER', value: 'postgres' },
-        { name: 'RETAIL_ORDERS_PERSISTENCE_ENDPOINT', value: out.ordersDbEndpoint },
+        { name: 'ORDERS_DB_HOST', configMap: endpoint(DATA_ENDPOINTS.ordersDbHost) },
+        { name: 'RETAIL_ORDERS_PERSISTENCE_ENDPOINT', value: `$(ORDERS_DB_HOST):${PORTS.postgres}` },
         { name: 'RETAIL_ORDERS_PERSISTENCE_NAME', value: DATABASE_NAMES.orders },
         { name: 'RETAIL_ORDERS_PERSISTENCE_USERNAME', secret: secret(out.ordersDbSecretName, SECRET_KEYS.username) },
         { name: 'RETAIL_ORDERS_PERSISTENCE_PASSWORD', secret: secret(out.ordersDbSecretName, SECRET_KEYS.password) },
@@ -128,7 +133,8 @@ export function workloadSpecs(
         // The auth token stays in its Secret: the URL refers to it through Kubernetes' $(VAR) expansion.
         { name: 'RETAIL_CHECKOUT_REDIS_AUTH_TOKEN', secret: secret(out.checkoutRedisSecretName, SECRET_KEYS.redisAuthToken) },
         { name: 'RETAIL_CHECKOUT_PERSISTENCE_PROVIDER', value: 'redis' },
-        { name: 'RETAIL_CHECKOUT_PERSISTENCE_REDIS_URL', value: `rediss://:$(RETAIL_CHECKOUT_REDIS_AUTH_TOKEN)@${out.checkoutRedisEndpoint}` },
+        { name: 'CHECKOUT_REDIS_HOST', configMap: endpoint(DATA_ENDPOINTS.redisHost) },
+        { name: 'RETAIL_CHECKOUT_PERSISTENCE_REDIS_URL', value: `rediss://:$(RETAIL_CHECKOUT_REDIS_AUTH_TOKEN)@$(CHECKOUT_REDIS_HOST):${PORTS.redis}` },
         { name: 'RETAIL_CHECKOUT_ENDPOINTS_ORDERS', value: serviceUrl('orders', ns) },
       ],
     },

@@ -4,6 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { GLOBAL_OUTPUT_KEYS } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
+import { SECRET_KEYS } from '../config/credentials';
 import { CREDENTIALS, CredentialName, cartsTableName, secretName } from './naming';
 
 export interface GlobalDataStackProps extends StackProps {
@@ -42,13 +43,13 @@ export class GlobalDataStack extends Stack {
     this.secrets = Object.fromEntries(
       (Object.keys(CREDENTIALS) as CredentialName[]).map((name) => {
         const credential = CREDENTIALS[name];
-        const [template, generated] = credential.keys.length === 2 ? [{ username: `securecart_${name.replace(/Db$/, '').toLowerCase()}` }, 'password'] : [{}, credential.keys[0]];
+        const template = credential.username ? { [SECRET_KEYS.username]: credential.username } : {};
         const secret = new secretsmanager.Secret(this, `${name[0].toUpperCase()}${name.slice(1)}Secret`, {
           secretName: secretName(config, name),
           description: `SecureCart ${config.name} ${name} credentials (synced into Kubernetes Secret ${credential.kubernetesSecret})`,
           generateSecretString: {
             secretStringTemplate: JSON.stringify(template),
-            generateStringKey: generated,
+            generateStringKey: credential.generatedKey,
             passwordLength: 40,
             excludeCharacters: credential.excludeCharacters,
           },

@@ -41,6 +41,7 @@ export class HealthStack extends Stack {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': config.accountId } },
       }),
     );
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `SecureCart ${config.name} health`, masterKey: key, enforceSSL: true });

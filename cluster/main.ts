@@ -1,7 +1,7 @@
 /**
  * The AWS CDK app (EKS Blueprints), run by `npx cdk synth|deploy` through cdk.json: one stack per
  * region, the global data stack and the health checks. Works offline: no lookups, no credentials.
- * Another environment: `npx cdk synth -c config=config/environments/<env>.yaml`.
+ * Another environment: `SECURECART_CONFIG=config/environments/<env>.yaml npx cdk synth`.
  */
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
 import { synthCluster } from './synth';

@@ -238,8 +238,10 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
       'Resource::arn:aws:rds:{region}:{account}:pg:securecart-{env}-*',
       'Resource::arn:aws:rds:{region}:{account}:snapshot:securecart-{env}-*',
       'Resource::arn:aws:rds:{region}:{account}:subgrp:securecart-{env}-*',
+      'Resource::arn:aws:rds:{region}:{account}:og:default:aurora-*',
+      'Resource::arn:aws:rds:{region}:{account}:pg:default.aurora-*',
     ],
-    reason: "ACK RDS controller: Describe APIs need '*'; writes are limited to this environment's name prefix, service-linked role and KMS grants to RDS.",
+    reason: "ACK RDS controller: Describe APIs need '*'; writes are limited to this environment's name prefix (plus the engines' default option and parameter groups that instance creation authorises against), the service-linked role and KMS grants to RDS.",
   },
   {
     stacks: 'regional',
@@ -255,8 +257,9 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
       'Resource::arn:aws:elasticache:{region}:{account}:replicationgroup:securecart-{env}-*',
       'Resource::arn:aws:elasticache:{region}:{account}:snapshot:securecart-{env}-*',
       'Resource::arn:aws:elasticache:{region}:{account}:subnetgroup:securecart-{env}-*',
+      'Resource::arn:aws:elasticache:{region}:{account}:parametergroup:default.*',
     ],
-    reason: "ACK ElastiCache controller: Describe APIs need '*'; writes are limited to this environment's name prefix plus the subnets and security groups a replication group is placed in.",
+    reason: "ACK ElastiCache controller: Describe APIs need '*'; writes are limited to this environment's name prefix plus the subnets, security groups and default parameter group a replication group is created with.",
   },
   {
     stacks: 'regional',

@@ -4,21 +4,8 @@
  */
 import { PlatformConfig } from '../config/schema';
 
-/** The shop's credentials in Secrets Manager, replicated to every region, and the Kubernetes Secret each becomes. */
-export const CREDENTIALS = {
-  catalogDb: { secret: 'catalog-db', kubernetesSecret: 'catalog-db', keys: ['username', 'password'], excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\' },
-  ordersDb: { secret: 'orders-db', kubernetesSecret: 'orders-db', keys: ['username', 'password'], excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\' },
-  checkoutRedis: { secret: 'checkout-redis', kubernetesSecret: 'checkout-redis', keys: ['authToken'], excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\,.=^-_' },
-} as const;
-export type CredentialName = keyof typeof CREDENTIALS;
-
-/** Secrets Manager name of a credential: one prefix per environment, so IAM can scope to it. */
-export function secretName(config: PlatformConfig, credential: CredentialName): string {
-  return `${secretPrefix(config)}${CREDENTIALS[credential].secret}`;
-}
-export function secretPrefix(config: PlatformConfig): string {
-  return `securecart/${config.name}/`;
-}
+export { CREDENTIALS, secretName, secretPrefix } from '../config/credentials';
+export type { CredentialName } from '../config/credentials';
 
 /** The DynamoDB global table of carts (same name in every region). */
 export function cartsTableName(config: PlatformConfig): string {

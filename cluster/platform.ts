@@ -37,6 +37,8 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
     env: env(HEALTH_STACK_REGION),
     stackName: `securecart-${config.name}-health`,
     description: `SecureCart ${config.name}: Route 53 health checks and alarms per region`,
+    // Recreating a health check gives it a new id, which the failover records would no longer match.
+    terminationProtection: true,
   });
   const vars = (region: string, cluster?: string) => ({ region, account: config.accountId, env: config.name, cluster });
   const nagScopes: NagScope[] = [

@@ -98,7 +98,8 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
         disruption: {
           consolidationPolicy: 'WhenEmptyOrUnderutilized',
           consolidateAfter: '5m',
-          // At most 10 % of nodes disrupted at once; none for consolidation during the daily peak.
+          // At most 10 % of nodes disrupted at once, and none during the daily peak (the Blueprints
+          // budget type has no `reasons`, so the freeze covers drift and expiry too, not only consolidation).
           budgets: [{ nodes: '10%' }, { nodes: '0', schedule: '0 17 * * *', duration: '4h' }],
         },
         limits: { cpu: config.cluster.karpenterCpuLimit },
@@ -217,6 +218,16 @@ function ackRdsPolicy(config: PlatformConfig, region: RegionConfig): iam.PolicyS
         arn(`cluster-snapshot:securecart-${config.name}-*`), arn(`snapshot:securecart-${config.name}-*`),
       ],
     }),
+    new iam.PolicyStatement({
+      // CreateDBInstance also authorises against the engine's default option and parameter groups.
+      actions: ['rds:CreateDBCluster', 'rds:CreateDBInstance', 'rds:ModifyDBCluster', 'rds:ModifyDBInstance'],
+      resources: [arn('og:default:aurora-*'), arn('pg:default.aurora-*')],
+    }),
+    new iam.PolicyStatement({
+      actions: ['rds:CreateDBClusterSnapshot', 'rds:CreateDBSnapshot'],
+      resources: [arn(`cluster-snapshot:securecart-${config.name}-*`), arn(`snapshot:securecart-${config.name}-*`), arn(`cluster:securecart-${config.name}-*`), arn(`db:securecart-${config.name}-*`)],
+    }),
+    new iam.PolicyStatement({ actions: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs', 'ec2:DescribeAvailabilityZones'], resources: ['*'] }),
     new iam.PolicyStatement({ actions: ['iam:CreateServiceLinkedRole'], resources: ['*'], conditions: { StringLike: { 'iam:AWSServiceName': 'rds.amazonaws.com' } } }),
     new iam.PolicyStatement({ actions: ['kms:DescribeKey', 'kms:CreateGrant'], resources: ['*'], conditions: { StringEquals: { 'kms:ViaService': `rds.${region.name}.amazonaws.com` } } }),
   ];
@@ -237,11 +248,14 @@ function ackElastiCachePolicy(config: PlatformConfig, region: RegionConfig): iam
       resources: [
         arn(`replicationgroup:securecart-${config.name}-*`), arn(`cluster:securecart-${config.name}-*`), arn(`subnetgroup:securecart-${config.name}-*`),
         arn(`parametergroup:securecart-${config.name}-*`), arn(`snapshot:securecart-${config.name}-*`),
+        // The engine's default parameter group, used by the replication group.
+        arn('parametergroup:default.*'),
         // CreateReplicationGroup also authorises against the security groups and subnets it uses.
         `arn:aws:ec2:${region.name}:${config.accountId}:security-group/*`, `arn:aws:ec2:${region.name}:${config.accountId}:subnet/*`,
       ],
     }),
     new iam.PolicyStatement({ actions: ['iam:CreateServiceLinkedRole'], resources: ['*'], conditions: { StringLike: { 'iam:AWSServiceName': 'elasticache.amazonaws.com' } } }),
+    new iam.PolicyStatement({ actions: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'], resources: ['*'] }),
   ];
 }
 

@@ -13,22 +13,22 @@ import { PlatformConfig } from './schema';
 export const REGIONAL_OUTPUT_KEYS = {
   /** IAM role assumed through IRSA by the carts service account (DynamoDB access only). */
   cartsRoleArn: 'CartsRoleArn',
-  /** MySQL endpoint (host:port) for catalog, the region's writer or local reader. */
-  catalogDbEndpoint: 'CatalogDbEndpoint',
   /** Kubernetes Secret (synced from Secrets Manager) holding catalog's `username` and `password`. */
   catalogDbSecretName: 'CatalogDbSecretName',
-  /** PostgreSQL endpoint (host:port) for orders. */
-  ordersDbEndpoint: 'OrdersDbEndpoint',
   /** Kubernetes Secret (synced from Secrets Manager) holding orders' `username` and `password`. */
   ordersDbSecretName: 'OrdersDbSecretName',
-  /** Redis primary endpoint (host:port) for checkout, TLS only. */
-  checkoutRedisEndpoint: 'CheckoutRedisEndpoint',
   /** Kubernetes Secret (synced from Secrets Manager) holding the Redis `authToken`. */
   checkoutRedisSecretName: 'CheckoutRedisSecretName',
   /** CIDRs of the public subnets (comma-separated): where the ALB reaches pods from. */
   publicSubnetCidrs: 'PublicSubnetCidrs',
   /** CIDRs of the isolated data subnets (comma-separated): where databases and Redis live. */
   dataSubnetCidrs: 'DataSubnetCidrs',
+  /** Isolated data subnet ids (comma-separated), for the database and Redis subnet groups. */
+  dataSubnetIds: 'DataSubnetIds',
+  /** Security group of the Aurora clusters (open to the EKS cluster only). */
+  databaseSecurityGroupId: 'DatabaseSecurityGroupId',
+  /** Security group of the Redis replication group (open to the EKS cluster only). */
+  redisSecurityGroupId: 'RedisSecurityGroupId',
 } as const;
 
 /** Outputs of the global stack. */
@@ -59,20 +59,19 @@ export function defaultOutputsFile(env: string): string {
   return path.join(__dirname, 'outputs', `${env}.json`);
 }
 
-const endpoint = z.string().regex(/^[a-z0-9.-]+:\d{2,5}$/, 'must be host:port');
 const k8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name');
 const nonEmpty = z.string().min(1);
 const cidrList = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}(,\d{1,3}(\.\d{1,3}){3}\/\d{1,2})*$/, 'must be comma-separated IPv4 CIDRs');
 const regionalValidators: Record<keyof typeof REGIONAL_OUTPUT_KEYS, z.ZodString> = {
   cartsRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
-  catalogDbEndpoint: endpoint,
   catalogDbSecretName: k8sName,
-  ordersDbEndpoint: endpoint,
   ordersDbSecretName: k8sName,
-  checkoutRedisEndpoint: endpoint,
   checkoutRedisSecretName: k8sName,
   publicSubnetCidrs: cidrList,
   dataSubnetCidrs: cidrList,
+  dataSubnetIds: z.string().regex(/^subnet-[0-9a-f]+(,subnet-[0-9a-f]+)*$/, 'must be comma-separated subnet ids'),
+  databaseSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id'),
+  redisSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id'),
 };
 const regionalShape = z.object(
   Object.fromEntries(Object.entries(REGIONAL_OUTPUT_KEYS).map(([prop, key]) => [key, regionalValidators[prop as keyof typeof REGIONAL_OUTPUT_KEYS]])),

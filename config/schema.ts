@@ -183,6 +183,46 @@ const cluster = z
   })
   .strict();
 
+const database = z
+  .object({
+    /** Aurora engine version, pinned (the secondary region runs the same). */
+    engineVersion: z.string().regex(/^\d+(\.[\w-]+)+$/, 'must be a pinned Aurora engine version such as "16.6" or "8.0.mysql_aurora.3.08.0"'),
+    /** Instance class of every instance. @default db.r6g.large */
+    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an RDS instance class such as "db.r6g.large"').default('db.r6g.large'),
+    /** Instances in the primary region, each in its own AZ (writer + readers). At least 2: Multi-AZ. @default 2 */
+    primaryInstances: z
+      .number()
+      .int()
+      .min(2, 'must be at least 2: a single instance puts the primary database in a single AZ (no Multi-AZ failover)')
+      .default(2),
+    /** Instances in each secondary region (readers, promotable). @default 1 */
+    secondaryInstances: z.number().int().min(1, 'must be at least 1: a secondary region needs an instance to promote').default(1),
+  })
+  .strict();
+
+const data = z
+  .object({
+    /** Days of automated backups (databases) and snapshots (Redis) kept. @default 7 */
+    backupRetentionDays: z.number().int().min(7, 'must be at least 7 days').max(35, 'must be at most 35 days (the RDS limit)').default(7),
+    /** orders' PostgreSQL (Aurora PostgreSQL global database). */
+    orders: database,
+    /** catalog's MySQL (Aurora MySQL global database). */
+    catalog: database,
+    /** checkout's Redis, one replication group per region (ElastiCache has no Global Datastore in ACK). */
+    redis: z
+      .object({
+        /** @default "7.1" */
+        engineVersion: z.string().regex(/^\d+\.\d+$/, 'must be a Redis engine version such as "7.1"').default('7.1'),
+        /** @default cache.r7g.large */
+        nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be a node type such as "cache.r7g.large"').default('cache.r7g.large'),
+        /** Replicas of the primary, spread over the other AZs. At least 1 for automatic failover. @default 2 */
+        replicas: z.number().int().min(1, 'must be at least 1: Multi-AZ automatic failover needs a replica').max(5).default(2),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 const gitops = z
   .object({
     /** The git repository Argo CD syncs (this repository). */
@@ -213,6 +253,7 @@ export const platformConfigSchema = z
     dns,
     cluster,
     gitops,
+    data,
     services: z.object(Object.fromEntries(SERVICE_NAMES.map((n) => [n, service])) as Record<ServiceName, typeof service>).strict(),
   })
   .strict()
@@ -237,9 +278,16 @@ function checkRegions(
     regions: Array<{ name: string; vpcCidr: string; availabilityZones?: string[] }>;
     services: Record<string, { regions: Record<string, unknown> }>;
     cluster: { systemNodes: { minSize: number } };
+    data: { orders: { primaryInstances: number }; catalog: { primaryInstances: number } };
   },
   ctx: z.RefinementCtx,
 ): void {
+  const primaryZones = c.regions[0]?.availabilityZones?.length ?? 3;
+  for (const db of ['orders', 'catalog'] as const) {
+    if (c.data[db].primaryInstances > primaryZones) {
+      ctx.addIssue({ code: 'custom', path: ['data', db, 'primaryInstances'], message: `${c.data[db].primaryInstances} instances exceed the primary region's ${primaryZones} AZs: use at most ${primaryZones}, one per AZ` });
+    }
+  }
   const mostZones = Math.max(...c.regions.map((r) => r.availabilityZones?.length ?? 3));
   if (c.cluster.systemNodes.minSize < mostZones) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'systemNodes', 'minSize'], message: `${c.cluster.systemNodes.minSize} is fewer than the ${mostZones} AZs of a region: use at least ${mostZones} so every AZ keeps a system node` });

@@ -36,6 +36,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const config = loadConfig(args.config ?? DEFAULT_CONFIG_FILE);
+    // The templates first: if their synth fails (a cdk-nag finding, say), manifests/ is still untouched.
+    if (args.only !== 'charts') {
+      const { synthCluster } = await import('../cluster/synth');
+      const cdkOut = args['cdk-out'] ?? path.join(ROOT, 'cdk.out');
+      const { assembly } = await synthCluster(config, cdkOut);
+      console.log(`synthesized ${assembly.stacks.length} stacks (${assembly.stacks.map((s) => s.stackName).join(', ')}) into ${path.relative(process.cwd(), cdkOut) || '.'}`);
+    }
     if (args.only !== 'cluster') {
       // Loaded lazily: the cluster app alone does not need cdk8s, and vice versa.
       const { renderManifests } = await import('../charts/render');
@@ -44,12 +51,6 @@ export async function main(argv: string[]): Promise<number> {
       const outDir = args.out ?? path.join(ROOT, 'manifests');
       const files = renderManifests({ config, outputs, platformVersion }, outDir);
       console.log(`rendered ${files.length} files for ${config.regions.map((r) => r.name).join(', ')} into ${path.relative(process.cwd(), outDir) || '.'}`);
-    }
-    if (args.only !== 'charts') {
-      const { synthCluster } = await import('../cluster/synth');
-      const cdkOut = args['cdk-out'] ?? path.join(ROOT, 'cdk.out');
-      const { assembly } = await synthCluster(config, cdkOut);
-      console.log(`synthesized ${assembly.stacks.length} stacks (${assembly.stacks.map((s) => s.stackName).join(', ')}) into ${path.relative(process.cwd(), cdkOut) || '.'}`);
     }
     return 0;
   } catch (e) {

@@ -50,8 +50,8 @@ describe('the cluster app', () => {
     for (const s of synth.assembly.stacks) expect(s.environment.account).toBe(config.accountId);
   });
 
-  test('termination protection on the regional and global stacks', () => {
-    for (const s of synth.assembly.stacks.filter((s) => !s.stackName.endsWith('-health'))) expect(s.terminationProtection).toBe(true);
+  test('termination protection on every stack (recreating health checks would change their ids)', () => {
+    for (const s of synth.assembly.stacks) expect(s.terminationProtection).toBe(true);
   });
 });
 
@@ -83,9 +83,9 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     expect(cluster.resourcesVpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: config.cluster.publicEndpointCidrs });
     expect(cluster.logging.clusterLogging[0]).toEqual({ enabled: true, types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] });
     expect(cluster.encryptionConfig[0].resources).toEqual(['secrets']);
-    const keys = resourcesOf(t(), 'AWS::KMS::Key');
-    expect(keys.length).toBeGreaterThan(0);
-    for (const [, key] of keys) expect(key.Properties.EnableKeyRotation).toBe(true);
+    const keyId = cluster.encryptionConfig[0].provider.keyArn['Fn::GetAtt'][0];
+    expect(t().toJSON().Resources[keyId]).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
+    for (const [, key] of resourcesOf(t(), 'AWS::KMS::Key')) expect(key.Properties.EnableKeyRotation).toBe(true);
   });
 
   test('system node group: spread over the private subnets of every AZ, IMDSv2 only, encrypted volumes', () => {
@@ -161,6 +161,8 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
       (Object.keys(CREDENTIALS) as Array<keyof typeof CREDENTIALS>).map((c) => [CREDENTIALS[c].kubernetesSecret, secretName(config, c)]).sort(),
     );
     for (const s of syncs) expect(s.spec.namespaceSelectors).toEqual([{ matchLabels: { 'kubernetes.io/metadata.name': config.namespace } }]);
+    // No other namespace can read the shop's credentials through the store.
+    expect(store.spec.conditions).toEqual([{ namespaces: [config.namespace] }]);
   });
 
   test('Argo CD is bootstrapped to this repository’s argocd/<region>', () => {
@@ -172,8 +174,15 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     const managed = JSON.stringify(t().findResources('AWS::IAM::Role'));
     expect(managed).not.toMatch(/AmazonRDSFullAccess|AmazonElastiCacheFullAccess/);
     const rds = resourcesOf(t(), 'AWS::IAM::Policy').find(([id]) => id.startsWith('rdschartinlinepolicy'))![1];
-    const writes = rds.Properties.PolicyDocument.Statement.find((s: any) => ([] as string[]).concat(s.Action).includes('rds:CreateDBCluster'));
-    for (const r of writes.Resource) expect(r).toMatch(/securecart-prod-\*$/);
+    const statements = rds.Properties.PolicyDocument.Statement;
+    const allowing = (action: string) => statements.filter((s: any) => ([] as string[]).concat(s.Action).includes(action)).flatMap((s: any) => [].concat(s.Resource));
+    for (const r of allowing('rds:DeleteDBCluster')) expect(r).toMatch(/securecart-prod-\*$/);
+    // Creating instances also authorises against the engines' default option and parameter groups.
+    expect(allowing('rds:CreateDBInstance')).toEqual(expect.arrayContaining([expect.stringMatching(/:og:default:aurora-\*$/), expect.stringMatching(/:pg:default\.aurora-\*$/), expect.stringMatching(/:db:securecart-prod-\*$/)]));
+    expect(allowing('rds:CreateDBClusterSnapshot')).toEqual(expect.arrayContaining([expect.stringMatching(/:cluster-snapshot:securecart-prod-\*$/)]));
+    const [, ec] = resourcesOf(t(), 'AWS::IAM::Policy').find(([id]) => id.startsWith('elasticachechartinlinepolicy'))!;
+    const create = ec.Properties.PolicyDocument.Statement.find((s: any) => ([] as string[]).concat(s.Action).includes('elasticache:CreateReplicationGroup'));
+    expect(create.Resource).toEqual(expect.arrayContaining([expect.stringMatching(/:parametergroup:default\.\*$/), expect.stringMatching(/:replicationgroup:securecart-prod-\*$/)]));
   });
 
   test('data stores accept the cluster only, on their own ports', () => {
@@ -232,8 +241,7 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
 
   test('outputs every value the charts read from this stack', () => {
     const outputs = Object.keys(t().toJSON().Outputs);
-    const fromCdk = Object.values(REGIONAL_OUTPUT_KEYS).filter((k) => !/Endpoint$/.test(k));
-    expect(outputs).toEqual(expect.arrayContaining([...fromCdk, 'WebAclArn', 'CertificateArn', 'DatabaseSecurityGroupId', 'RedisSecurityGroupId', 'DataSubnetIds']));
+    expect(outputs).toEqual(expect.arrayContaining([...Object.values(REGIONAL_OUTPUT_KEYS), 'WebAclArn', 'CertificateArn']));
     expect(t().toJSON().Outputs.PublicSubnetCidrs.Value.split(',')).toHaveLength(region.availabilityZones.length);
   });
 });
@@ -259,6 +267,14 @@ describe('global data stack', () => {
     }
   });
 
+  test('database user names fit Aurora (1 to 16 characters, letter first)', () => {
+    const users = resourcesOf(t(), 'AWS::SecretsManager::Secret')
+      .map(([, s]) => JSON.parse(s.Properties.GenerateSecretString.SecretStringTemplate).username)
+      .filter(Boolean);
+    expect(users).toHaveLength(2);
+    for (const u of users) expect(u).toMatch(/^[A-Za-z][A-Za-z0-9_]{0,15}$/);
+  });
+
   test('credentials: generated, replicated to every other region, retained', () => {
     const secrets = resourcesOf(t(), 'AWS::SecretsManager::Secret');
     expect(secrets.map(([, s]) => s.Properties.Name).sort()).toEqual((Object.keys(CREDENTIALS) as Array<keyof typeof CREDENTIALS>).map((c) => secretName(config, c)).sort());
@@ -278,7 +294,14 @@ describe('health stack', () => {
     const checks = resourcesOf(t(), 'AWS::Route53::HealthCheck').map(([, r]) => r.Properties.HealthCheckConfig);
     expect(checks.map((c) => c.FullyQualifiedDomainName).sort()).toEqual(config.regions.map((r) => `${r.name}.${config.dns.publicHostname}.${config.dns.domain}`).sort());
     for (const c of checks) {
-      expect(c).toMatchObject({ Type: 'HTTPS', Port: 443, ResourcePath: config.dns.healthCheck.path, RequestInterval: 10, FailureThreshold: config.dns.healthCheck.failureThreshold, EnableSNI: true });
+      expect(c).toMatchObject({
+        Type: 'HTTPS',
+        Port: 443,
+        ResourcePath: config.dns.healthCheck.path,
+        RequestInterval: config.dns.healthCheck.intervalSeconds,
+        FailureThreshold: config.dns.healthCheck.failureThreshold,
+        EnableSNI: true,
+      });
     }
     const outputs = t().toJSON().Outputs;
     for (const r of config.regions) expect(outputs[healthCheckOutputKey(r.name)]).toBeDefined();

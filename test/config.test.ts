@@ -189,10 +189,10 @@ describe('the outputs file', () => {
   test('a missing or malformed output is named with its stack', () => {
     const data = example();
     delete data['securecart-prod-us-east-1'].CartsRoleArn;
-    data['securecart-prod-us-west-2'].OrdersDbEndpoint = 'no-port';
+    data['securecart-prod-us-west-2'].DatabaseSecurityGroupId = 'default';
     const file = write(data);
     expect(() => loadOutputs(config, file)).toThrow(/securecart-prod-us-east-1\.CartsRoleArn: required field is missing/);
-    expect(() => loadOutputs(config, file)).toThrow(/securecart-prod-us-west-2\.OrdersDbEndpoint: must be host:port/);
+    expect(() => loadOutputs(config, file)).toThrow(/securecart-prod-us-west-2\.DatabaseSecurityGroupId: must be a security group id/);
   });
 
   test('a file that is not JSON, or not an object of stacks, says how to produce one', () => {

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { LABELS, PART_OF, SHUTDOWN } from '../charts/constants';
+import { DATA_ENDPOINTS, LABELS, PART_OF, SHUTDOWN } from '../charts/constants';
 import { CHART_NAMES, renderManifests } from '../charts/render';
 import { serviceUrl } from '../charts/workloads';
 import { SERVICE_NAMES } from '../config/schema';
@@ -121,6 +121,16 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
       expect(pod.terminationGracePeriodSeconds).toBe(drain + SHUTDOWN.appShutdownSeconds);
     });
 
+    test('every $(VAR) in its environment refers to a variable defined before it', () => {
+      for (const c of pod.containers) {
+        const seen: string[] = [];
+        for (const e of c.env ?? []) {
+          for (const [, ref] of (e.value ?? '').matchAll(/\$\(([A-Z0-9_]+)\)/g)) expect({ variable: e.name, uses: ref, defined: seen.includes(ref) }).toEqual({ variable: e.name, uses: ref, defined: true });
+          seen.push(e.name);
+        }
+      }
+    });
+
     test('no credential appears as a literal in its environment', () => {
       for (const c of pod.containers) {
         for (const e of c.env ?? []) {
@@ -192,14 +202,17 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
       RETAIL_UI_ENDPOINTS_ORDERS: serviceUrl('orders', config.namespace),
       RETAIL_UI_ENDPOINTS_CHECKOUT: serviceUrl('checkout', config.namespace),
     });
+    const fromEndpoints = (key: string) => ({ configMapKeyRef: { name: DATA_ENDPOINTS.configMap, key } });
     expect(envOf('catalog')).toMatchObject({
       RETAIL_CATALOG_PERSISTENCE_PROVIDER: 'mysql',
-      RETAIL_CATALOG_PERSISTENCE_ENDPOINT: out.catalogDbEndpoint,
+      CATALOG_DB_HOST: fromEndpoints(DATA_ENDPOINTS.catalogDbHost),
+      RETAIL_CATALOG_PERSISTENCE_ENDPOINT: '$(CATALOG_DB_HOST):3306',
       RETAIL_CATALOG_PERSISTENCE_PASSWORD: { secretKeyRef: { name: out.catalogDbSecretName, key: 'password' } },
     });
     expect(envOf('orders')).toMatchObject({
       RETAIL_ORDERS_PERSISTENCE_PROVIDER: 'postgres',
-      RETAIL_ORDERS_PERSISTENCE_ENDPOINT: out.ordersDbEndpoint,
+      ORDERS_DB_HOST: fromEndpoints(DATA_ENDPOINTS.ordersDbHost),
+      RETAIL_ORDERS_PERSISTENCE_ENDPOINT: '$(ORDERS_DB_HOST):5432',
       RETAIL_ORDERS_PERSISTENCE_PASSWORD: { secretKeyRef: { name: out.ordersDbSecretName, key: 'password' } },
     });
     expect(envOf('carts')).toMatchObject({
@@ -209,7 +222,8 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
       AWS_REGION: regionName,
     });
     const checkout = envOf('checkout');
-    expect(checkout.RETAIL_CHECKOUT_PERSISTENCE_REDIS_URL).toBe(`rediss://:$(RETAIL_CHECKOUT_REDIS_AUTH_TOKEN)@${out.checkoutRedisEndpoint}`);
+    expect(checkout.CHECKOUT_REDIS_HOST).toEqual(fromEndpoints(DATA_ENDPOINTS.redisHost));
+    expect(checkout.RETAIL_CHECKOUT_PERSISTENCE_REDIS_URL).toBe('rediss://:$(RETAIL_CHECKOUT_REDIS_AUTH_TOKEN)@$(CHECKOUT_REDIS_HOST):6379');
     expect(checkout.RETAIL_CHECKOUT_ENDPOINTS_ORDERS).toBe(serviceUrl('orders', config.namespace));
     const carts = ofKind('ServiceAccount').find((s) => s.metadata.name === 'carts')!;
     expect(carts.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': out.cartsRoleArn });

@@ -31,8 +31,8 @@ describe('npm run synth', () => {
     const out = path.join(tmpDir('cli-ok-'), 'manifests');
     const { code, stdout } = synth(['--out', out]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/rendered 4 files for us-east-1, us-west-2/);
-    expect(Object.keys(readTree(out))).toEqual(['us-east-1/apps.yaml', 'us-east-1/platform.yaml', 'us-west-2/apps.yaml', 'us-west-2/platform.yaml']);
+    expect(stdout).toMatch(/rendered 6 files for us-east-1, us-west-2/);
+    expect(Object.keys(readTree(out))).toEqual(['us-east-1/apps.yaml', 'us-east-1/data.yaml', 'us-east-1/platform.yaml', 'us-west-2/apps.yaml', 'us-west-2/data.yaml', 'us-west-2/platform.yaml']);
   });
 
   test('bad config: exit 1, the path and the fix on stderr, manifests untouched', () => {

@@ -6,10 +6,11 @@ import { applyLabels } from '../labels';
 import { addPatchAfterTypedRender } from '../patches';
 import { HTTP_PORT_NAME, LABELS, PORTS, RUN_AS_USER, SHUTDOWN, WELL_KNOWN } from '../constants';
 
-/** One environment variable: a literal value or a key of a Kubernetes Secret. */
+/** One environment variable: a literal value, or a key of a Kubernetes Secret or ConfigMap. */
 export type EnvVar =
   | { readonly name: string; readonly value: string }
-  | { readonly name: string; readonly secret: { readonly name: string; readonly key: string } };
+  | { readonly name: string; readonly secret: { readonly name: string; readonly key: string } }
+  | { readonly name: string; readonly configMap: { readonly name: string; readonly key: string } };
 
 /** Where the service reports its health. */
 export interface HealthEndpoints {
@@ -224,14 +225,7 @@ export class HighlyAvailableService extends Construct {
           })
         : undefined,
     });
-    for (const v of props.env ?? []) {
-      container.env.addVariable(
-        v.name,
-        'value' in v
-          ? kplus.EnvValue.fromValue(v.value)
-          : kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(this, `Secret-${v.name}`, v.secret.name), key: v.secret.key }),
-      );
-    }
+    for (const v of props.env ?? []) container.env.addVariable(v.name, this.envValue(v));
     // The images write to /tmp (JVM, Node); the root filesystem stays read-only.
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(256) }));
 
@@ -328,6 +322,12 @@ export class HighlyAvailableService extends Construct {
     });
 
     applyLabels(this, labels);
+  }
+
+  private envValue(v: EnvVar): kplus.EnvValue {
+    if ('value' in v) return kplus.EnvValue.fromValue(v.value);
+    if ('secret' in v) return kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(this, `Secret-${v.name}`, v.secret.name), key: v.secret.key });
+    return kplus.EnvValue.fromConfigMap(kplus.ConfigMap.fromConfigMapName(this, `ConfigMap-${v.name}`, v.configMap.name), v.configMap.key);
   }
 
   /** Lets `peer` open connections to this service's pods. */

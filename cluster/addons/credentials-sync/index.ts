@@ -53,6 +53,8 @@ export class CredentialsSyncAddOn implements blueprints.ClusterAddOn {
       kind: 'ClusterSecretStore',
       metadata: { name: SECRET_STORE_NAME },
       spec: {
+        // Only the shop's namespace may read through this store: the shop's credentials stay the shop's.
+        conditions: [{ namespaces: [this.props.namespace] }],
         provider: {
           aws: {
             service: 'SecretsManager',

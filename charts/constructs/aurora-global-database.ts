@@ -1,0 +1,162 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DATA_SAFETY_ANNOTATIONS, LABELS, RDS_FINAL_SNAPSHOT } from '../constants';
+import { applyLabels } from '../labels';
+
+/** The Aurora engines of the shop: orders on PostgreSQL, catalog on MySQL. */
+export type AuroraEngine = 'aurora-postgresql' | 'aurora-mysql';
+
+/** A key of a Kubernetes Secret, as ACK references it. */
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly namespace: string;
+  readonly key: string;
+}
+
+export interface AuroraGlobalDatabaseProps {
+  /** Global cluster identifier, e.g. securecart-prod-orders; regional clusters append the region. */
+  readonly identifier: string;
+  /** Name of the Kubernetes objects (e.g. "orders"). */
+  readonly name: string;
+  readonly engine: AuroraEngine;
+  /** Pinned engine version, identical in every region. */
+  readonly engineVersion: string;
+  readonly instanceClass: string;
+  /** The primary region owns the global cluster, the writer and the master credentials. */
+  readonly role: 'primary' | 'secondary';
+  /** This region. */
+  readonly region: string;
+  /** AZs to place instances in, one instance per AZ in order. */
+  readonly availabilityZones: string[];
+  /** Instances in this region (at least 2 in the primary: Multi-AZ). */
+  readonly instances: number;
+  /** DB subnet group (the region's isolated data subnets). */
+  readonly subnetGroupName: string;
+  readonly securityGroupIds: string[];
+  /** Database created in the primary. */
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  /** Master password, from the Secret synced from Secrets Manager. */
+  readonly masterPassword: SecretKeyRef;
+  readonly backupRetentionDays: number;
+  /** Where this region's cluster endpoint is exported for the workloads. */
+  readonly endpointExport: { readonly configMap: string; readonly key: string };
+  /**
+   * Let the secondary accept writes and forward them to the primary, so a warm standby serves orders
+   * before it is promoted (and needs no endpoint change after).
+   * @default true
+   */
+  readonly writeForwarding?: boolean;
+  /** AWS tags. @default none */
+  readonly tags?: Record<string, string>;
+}
+
+const ENGINE = {
+  'aurora-postgresql': { family: (v: string) => `aurora-postgresql${v.split('.')[0]}`, tls: { 'rds.force_ssl': '1' }, logs: ['postgresql'] },
+  'aurora-mysql': { family: (v: string) => `aurora-mysql${v.split('.').slice(0, 2).join('.')}`, tls: { require_secure_transport: 'ON' }, logs: ['error', 'slowquery'] },
+} as const;
+
+/**
+ * One region's part of an Aurora global database, as ACK resources: the global cluster (primary
+ * only), a parameter group that refuses plain-text connections, the regional cluster (encrypted,
+ * deletion-protected, backed up, final snapshot on delete) and its instances spread over the AZs, plus
+ * a FieldExport that publishes the cluster endpoint to the workloads. Every object is retained by ACK
+ * and never pruned by Argo CD.
+ */
+export class AuroraGlobalDatabase extends Construct {
+  readonly cluster: ApiObject;
+  readonly instances: ApiObject[];
+  readonly globalCluster?: ApiObject;
+  readonly clusterIdentifier: string;
+
+  constructor(scope: Construct, id: string, props: AuroraGlobalDatabaseProps) {
+    super(scope, id);
+    if (props.role === 'primary' && props.instances < 2) {
+      throw new Error(`database ${props.identifier}: ${props.instances} instance(s) would put the primary in a single AZ: use at least 2`);
+    }
+    if (props.instances > props.availabilityZones.length) {
+      throw new Error(`database ${props.identifier}: ${props.instances} instances exceed the ${props.availabilityZones.length} AZs of ${props.region}`);
+    }
+    const engine = ENGINE[props.engine];
+    this.clusterIdentifier = `${props.identifier}-${props.region}`;
+    const tags = Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value }));
+    const stateful = { ...DATA_SAFETY_ANNOTATIONS };
+    const rds = (kind: string, objectId: string, name: string, spec: Record<string, unknown>, annotations: Record<string, string> = stateful) =>
+      new ApiObject(this, objectId, { apiVersion: 'rds.services.k8s.aws/v1alpha1', kind, metadata: { name, annotations }, spec });
+
+    if (props.role === 'primary') {
+      this.globalCluster = rds('GlobalCluster', 'GlobalCluster', props.name, {
+        globalClusterIdentifier: props.identifier,
+        engine: props.engine,
+        engineVersion: props.engineVersion,
+        storageEncrypted: true,
+        deletionProtection: true,
+      });
+    }
+
+    const parameterGroup = `${props.identifier}-tls`;
+    rds('DBClusterParameterGroup', 'ParameterGroup', `${props.name}-tls`, {
+      name: parameterGroup,
+      family: engine.family(props.engineVersion),
+      description: `${props.identifier}: TLS required`,
+      parameterOverrides: engine.tls,
+      tags,
+    });
+
+    const primaryOnly =
+      props.role === 'primary'
+        ? { databaseName: props.databaseName, masterUsername: props.masterUsername, masterUserPassword: props.masterPassword }
+        : { enableGlobalWriteForwarding: props.writeForwarding ?? true };
+    this.cluster = rds(
+      'DBCluster',
+      'Cluster',
+      props.name,
+      {
+        dbClusterIdentifier: this.clusterIdentifier,
+        globalClusterIdentifier: props.identifier,
+        engine: props.engine,
+        engineVersion: props.engineVersion,
+        dbSubnetGroupName: props.subnetGroupName,
+        vpcSecurityGroupIDs: props.securityGroupIds,
+        dbClusterParameterGroupName: parameterGroup,
+        storageEncrypted: true,
+        deletionProtection: true,
+        backupRetentionPeriod: props.backupRetentionDays,
+        preferredBackupWindow: '03:00-04:00',
+        copyTagsToSnapshot: true,
+        enableCloudwatchLogsExports: [...engine.logs],
+        ...primaryOnly,
+        tags,
+      },
+      // ACK skips the final snapshot unless told otherwise.
+      { ...stateful, [RDS_FINAL_SNAPSHOT.skip]: 'false', [RDS_FINAL_SNAPSHOT.identifier]: `${this.clusterIdentifier}-final` },
+    );
+
+    this.instances = Array.from({ length: props.instances }, (_, i) =>
+      rds('DBInstance', `Instance${i + 1}`, `${props.name}-${i + 1}`, {
+        dbInstanceIdentifier: `${this.clusterIdentifier}-${i + 1}`,
+        dbClusterIdentifier: this.clusterIdentifier,
+        engine: props.engine,
+        dbInstanceClass: props.instanceClass,
+        availabilityZone: props.availabilityZones[i],
+        publiclyAccessible: false,
+        autoMinorVersionUpgrade: false,
+        // The first instance is the preferred failover target.
+        promotionTier: i === 0 ? 0 : 1,
+        tags,
+      }),
+    );
+
+    new ApiObject(this, 'EndpointExport', {
+      apiVersion: 'services.k8s.aws/v1alpha1',
+      kind: 'FieldExport',
+      metadata: { name: `${props.name}-endpoint` },
+      spec: {
+        from: { path: '.status.endpoint', resource: { group: 'rds.services.k8s.aws', kind: 'DBCluster', name: props.name } },
+        to: { kind: 'configmap', name: props.endpointExport.configMap, key: props.endpointExport.key },
+      },
+    });
+
+    applyLabels(this, { [LABELS.name]: `${props.name}-db`, [LABELS.component]: 'database', [LABELS.version]: props.engineVersion });
+  }
+}
