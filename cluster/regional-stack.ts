@@ -55,6 +55,10 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     version: k8sVersion,
     clusterName: name,
     endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...config.cluster.publicEndpointCidrs),
+    // Blueprints' default masters role trusts the whole account; this one trusts the operators' role only.
+    mastersRole: blueprints.getResource(
+      (context) => new iam.Role(context.scope, 'ClusterAdminRole', { assumedBy: new iam.ArnPrincipal(config.cluster.adminRoleArn), description: `cluster-admin of ${name}` }),
+    ),
     tags: commonTags(config),
     managedNodeGroups: [
       {

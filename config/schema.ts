@@ -165,6 +165,11 @@ const cluster = z
         }),
       )
       .min(1, 'needs at least one CIDR: list the networks your operators and CI reach the API from'),
+    /**
+     * IAM role operators assume to administer the clusters (e.g. an SSO permission-set role). Only it
+     * may assume the cluster-admin role; nothing else in the account becomes cluster-admin.
+     */
+    adminRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN such as "arn:aws:iam::111122223333:role/platform-admins"'),
     /** The managed node group for system pods (CoreDNS, controllers, Karpenter itself), spread over every AZ. */
     systemNodes: z
       .object({

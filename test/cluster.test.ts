@@ -88,6 +88,17 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     for (const [, key] of resourcesOf(t(), 'AWS::KMS::Key')) expect(key.Properties.EnableKeyRotation).toBe(true);
   });
 
+  test('cluster-admin is assumable by the configured operators role only; no role trusts the whole account', () => {
+    const roles = resourcesOf(t(), 'AWS::IAM::Role');
+    const [, admin] = roles.find(([id]) => id.startsWith('ClusterAdminRole'))!;
+    expect(admin.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: config.cluster.adminRoleArn } }]);
+    for (const [, role] of roles) expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).not.toMatch(/:root"/);
+    // aws-auth maps exactly that role to system:masters.
+    const awsAuth = resourcesOf(t(), 'Custom::AWSCDK-EKS-KubernetesResource').map(([, r]) => JSON.stringify(r.Properties.Manifest)).filter((m) => m.includes('system:masters'));
+    expect(awsAuth).toHaveLength(1);
+    expect(awsAuth[0]).toMatch(/ClusterAdminRole[0-9A-F]+\\?",\\?"Arn/);
+  });
+
   test('system node group: spread over the private subnets of every AZ, IMDSv2 only, encrypted volumes', () => {
     t().hasResourceProperties('AWS::EKS::Nodegroup', {
       ScalingConfig: { MinSize: config.cluster.systemNodes.minSize, MaxSize: config.cluster.systemNodes.maxSize },
