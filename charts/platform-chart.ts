@@ -1,7 +1,9 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { KARPENTER_BASELINE_POOL, SPOT_BURST_WEIGHT } from '../config/karpenter';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { NamespaceBaseline } from './constructs/namespace-baseline';
+import { SpotBurstPool } from './constructs/spot-burst-pool';
 
 export interface PlatformChartProps extends ChartProps {
   readonly config: PlatformConfig;
@@ -10,9 +12,13 @@ export interface PlatformChartProps extends ChartProps {
   readonly platformVersion: string;
 }
 
-/** What every other chart of a region stands on: the shop's namespace and its security baseline. */
+/**
+ * What every other chart of a region stands on: the shop's namespace and its security baseline, and
+ * the spot capacity for bursts.
+ */
 export class PlatformChart extends Chart {
   readonly baseline: NamespaceBaseline;
+  readonly spotBurst?: SpotBurstPool;
 
   constructor(scope: Construct, id: string, props: PlatformChartProps) {
     super(scope, id, props);
@@ -21,5 +27,15 @@ export class PlatformChart extends Chart {
       instance: `${props.config.name}-${props.region.name}`,
       version: props.platformVersion,
     });
+    if (props.config.cluster.spotBurstCpuLimit > 0) {
+      this.spotBurst = new SpotBurstPool(this, 'SpotBurst', {
+        availabilityZones: props.region.availabilityZones,
+        cpuLimit: props.config.cluster.spotBurstCpuLimit,
+        nodeClass: KARPENTER_BASELINE_POOL.nodeClass,
+        weight: SPOT_BURST_WEIGHT,
+        instance: `${props.config.name}-${props.region.name}`,
+        version: props.platformVersion,
+      });
+    }
   }
 }

@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
+import { KARPENTER_BASELINE_POOL } from '../config/karpenter';
 import { regionalStackName } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { CredentialsSyncAddOn } from './addons/credentials-sync';
@@ -107,6 +108,8 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
           budgets: [{ nodes: '10%' }, { nodes: '0', schedule: '0 17 * * *', duration: '4h' }],
         },
         limits: { cpu: config.cluster.karpenterCpuLimit },
+        // Preferred over the spot burst pool (charts/), which takes over only beyond this pool's limit.
+        weight: KARPENTER_BASELINE_POOL.weight,
       },
       ec2NodeClassSpec: {
         amiFamily: 'AL2023',

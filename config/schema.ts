@@ -183,8 +183,10 @@ const cluster = z
       .strict()
       .refine((n) => n.maxSize >= n.minSize, { message: 'maxSize must be at least minSize', path: ['maxSize'] })
       .default({}),
-    /** Ceiling of what Karpenter may provision per region, in vCPUs. @default 200 */
+    /** Ceiling of the on-demand capacity Karpenter may provision per region, in vCPUs. @default 200 */
     karpenterCpuLimit: z.number().int().min(8).default(200),
+    /** Ceiling of the spot capacity used for bursts beyond the on-demand ceiling, in vCPUs (0: none). @default 100 */
+    spotBurstCpuLimit: z.number().int().min(0).default(100),
   })
   .strict();
 

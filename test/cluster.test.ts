@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { KARPENTER_BASELINE_POOL } from '../config/karpenter';
 import { loadConfig } from '../config/load';
 import { REGIONAL_OUTPUT_KEYS } from '../config/outputs';
 import { CREDENTIALS, secretName } from '../cluster/naming';
@@ -153,7 +154,9 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     expect(pool.spec.disruption.consolidationPolicy).toBe('WhenEmptyOrUnderutilized');
     expect(pool.spec.disruption.budgets[0]).toEqual({ nodes: '10%' });
     expect(pool.spec.limits.cpu).toBe(config.cluster.karpenterCpuLimit);
+    expect(pool.spec.weight).toBe(KARPENTER_BASELINE_POOL.weight);
     const nodeClass = objects.find((o) => o.kind === 'EC2NodeClass');
+    expect(nodeClass.metadata.name).toBe(KARPENTER_BASELINE_POOL.nodeClass);
     expect(nodeClass.spec.metadataOptions.httpTokens).toBe('required');
     expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: VERSIONS.karpenterAmiAlias }]);
     expect(VERSIONS.karpenterAmiAlias).toMatch(/^al2023@v\d{8}$/);

@@ -7,12 +7,16 @@ import * as path from 'path';
 import { DATA_ENDPOINTS, LABELS, PART_OF, SHUTDOWN } from '../charts/constants';
 import { CHART_NAMES, renderManifests } from '../charts/render';
 import { serviceUrl } from '../charts/workloads';
+import { KARPENTER_BASELINE_POOL } from '../config/karpenter';
 import { SERVICE_NAMES } from '../config/schema';
 import { defaultInput, K8sObject, readTree, renderRegion, ROOT, tmpDir } from './helpers';
 
 const input = defaultInput();
 const { config } = input;
 const rendered = Object.fromEntries(config.regions.map((r) => [r.name, renderRegion(input, r.name)]));
+
+/** Kinds without a namespace: the shop's own Namespace and Karpenter's pools. */
+const CLUSTER_SCOPED = ['Namespace', 'NodePool'];
 
 const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -44,7 +48,8 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
     const keys = all.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
     expect(new Set(keys).size).toBe(keys.length);
     for (const o of all) {
-      if (o.kind !== 'Namespace') expect(o.metadata.namespace).toBe(config.namespace);
+      if (CLUSTER_SCOPED.includes(o.kind)) expect(o.metadata).not.toHaveProperty('namespace');
+      else expect(o.metadata.namespace).toBe(config.namespace);
     }
   });
 
@@ -228,6 +233,22 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
     const carts = ofKind('ServiceAccount').find((s) => s.metadata.name === 'carts')!;
     expect(carts.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': out.cartsRoleArn });
     expect(carts.automountServiceAccountToken).toBe(true);
+  });
+});
+
+describe.each(config.regions.map((r) => r.name))('spot burst capacity in %s', (regionName) => {
+  const pool = rendered[regionName].platform.find((o) => o.kind === 'NodePool')!;
+  const req = (key: string) => pool.spec.template.spec.requirements.find((r: any) => r.key === key);
+
+  test('spot only, over every AZ, capped, on the cluster app’s node class', () => {
+    expect(req('karpenter.sh/capacity-type').values).toEqual(['spot']);
+    expect(req('topology.kubernetes.io/zone').values).toEqual(config.regions.find((r) => r.name === regionName)!.availabilityZones);
+    expect(pool.spec.limits.cpu).toBe(config.cluster.spotBurstCpuLimit);
+    expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: KARPENTER_BASELINE_POOL.nodeClass });
+  });
+
+  test('weighted below the on-demand baseline, so it only takes bursts', () => {
+    expect(pool.spec.weight).toBeLessThan(KARPENTER_BASELINE_POOL.weight);
   });
 });
 
