@@ -3,6 +3,19 @@
  * selector, a NetworkPolicy and an ALB setting can never drift apart.
  */
 
+/**
+ * external-dns reads `external-dns.alpha.kubernetes.io/` up to v0.21 and `external-dns.kubernetes.io/`
+ * from v0.22. The clusters run chart 1.21.1, i.e. external-dns v0.21 (cluster/regional-stack.ts
+ * VERSIONS.externalDns; test/edge.test.ts keeps the two in step).
+ */
+export const EXTERNAL_DNS_PREFIX = 'external-dns.alpha.kubernetes.io/';
+
+/** Annotation prefix of the AWS Load Balancer Controller. */
+export const ALB_PREFIX = 'alb.ingress.kubernetes.io/';
+
+/** TTL Route 53 gives alias records to an ALB (the ALB's own; TTL annotations do not apply to aliases). */
+export const ALB_ALIAS_TTL_SECONDS = 60;
+
 /** Kubernetes recommended labels. */
 export const LABELS = {
   name: 'app.kubernetes.io/name',

@@ -30,7 +30,7 @@ export class DataChart extends Chart {
   constructor(scope: Construct, id: string, props: DataChartProps) {
     super(scope, id, { ...props, namespace: props.config.namespace });
     const { config, region, outputs } = props;
-    const role = config.regions[0].name === region.name ? 'primary' : 'secondary';
+    const role = config.primaryRegion === region.name ? 'primary' : 'secondary';
     const env = config.name;
     const tags = { project: 'securecart', environment: env, 'managed-by': 'ack' };
     const subnetIds = outputs.dataSubnetIds.split(',');

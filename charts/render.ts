@@ -5,6 +5,7 @@ import { PlatformOutputs } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { AppsChart } from './apps-chart';
 import { DataChart } from './data-chart';
+import { EdgeChart } from './edge-chart';
 import { LABELS, MANAGED_BY, PART_OF } from './constants';
 import { PlatformChart } from './platform-chart';
 
@@ -17,7 +18,7 @@ export interface RenderInput {
 }
 
 /** The charts of a region, in the order Argo CD applies them. Each renders to `<name>.yaml`. */
-export const CHART_NAMES = ['platform', 'data', 'apps'] as const;
+export const CHART_NAMES = ['platform', 'data', 'apps', 'edge'] as const;
 export type ChartName = (typeof CHART_NAMES)[number];
 
 /** Builds every chart of one region into `app`. */
@@ -30,6 +31,7 @@ export function buildRegion(app: App, input: RenderInput, region: RegionConfig):
     platform: new PlatformChart(app, 'platform', { labels, config, region, platformVersion: input.platformVersion }),
     data: new DataChart(app, 'data', { labels, config, region, outputs: regional, platformVersion: input.platformVersion }),
     apps: new AppsChart(app, 'apps', { labels, config, region, outputs: { global: outputs.global, regional } }),
+    edge: new EdgeChart(app, 'edge', { labels, config, region, outputs: regional, platformVersion: input.platformVersion }),
   };
 }
 

@@ -6,16 +6,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { healthCheckOutputKey } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { regionalHostname } from './naming';
 
 /** Route 53 publishes health check metrics in us-east-1 only: alarms on them must live there. */
 export const HEALTH_STACK_REGION = 'us-east-1';
 
-/** Output key of a region's health check id, e.g. HealthCheckIdUsEast1. */
-export function healthCheckOutputKey(region: string): string {
-  return `HealthCheckId${region.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('')}`;
-}
 
 export interface HealthStackProps extends StackProps {
   readonly config: PlatformConfig;

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { globalStackName } from '../config/outputs';
+import { globalStackName, healthStackName } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { GlobalDataStack } from './global-data-stack';
 import { HEALTH_STACK_REGION, HealthStack } from './health-stack';
@@ -32,10 +32,10 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
     description: `SecureCart ${config.name}: carts global table and replicated credentials`,
     terminationProtection: true,
   });
-  const health = new HealthStack(app, `securecart-${config.name}-health`, {
+  const health = new HealthStack(app, healthStackName(config.name), {
     config,
     env: env(HEALTH_STACK_REGION),
-    stackName: `securecart-${config.name}-health`,
+    stackName: healthStackName(config.name),
     description: `SecureCart ${config.name}: Route 53 health checks and alarms per region`,
     // Recreating a health check gives it a new id, which the failover records would no longer match.
     terminationProtection: true,

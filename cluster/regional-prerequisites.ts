@@ -140,8 +140,8 @@ export class RegionalPrerequisites extends Construct {
       [REGIONAL_OUTPUT_KEYS.databaseSecurityGroupId]: this.databaseSecurityGroup.securityGroupId,
       [REGIONAL_OUTPUT_KEYS.redisSecurityGroupId]: this.redisSecurityGroup.securityGroupId,
       [REGIONAL_OUTPUT_KEYS.dataSubnetIds]: vpc.selectSubnets({ subnetGroupName: SUBNET_TIERS.data }).subnetIds.join(','),
-      WebAclArn: this.webAcl.attrArn,
-      CertificateArn: this.certificate.certificateArn,
+      [REGIONAL_OUTPUT_KEYS.webAclArn]: this.webAcl.attrArn,
+      [REGIONAL_OUTPUT_KEYS.certificateArn]: this.certificate.certificateArn,
       ClusterName: cluster.clusterName,
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(stack, key, { value });

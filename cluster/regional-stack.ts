@@ -8,7 +8,7 @@ import { KARPENTER_BASELINE_POOL } from '../config/karpenter';
 import { regionalStackName } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { CredentialsSyncAddOn } from './addons/credentials-sync';
-import { CREDENTIALS, clusterName, commonTags, secretName, secretPrefix } from './naming';
+import { CREDENTIALS, clusterName, commonTags, regionalHostname, secretName, secretPrefix } from './naming';
 import { RegionalPrerequisites } from './regional-prerequisites';
 import { ShopVpcProvider, SUBNET_TIERS } from './vpc-provider';
 
@@ -197,6 +197,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   for (const [k, v] of Object.entries(commonTags(config))) Tags.of(stack).add(k, v);
 
   requireTlsOnInterruptionQueue(stack);
+  fenceExternalDns(stack, config, region);
   const clusterInfo = stack.getClusterInfo();
   const prerequisites = new RegionalPrerequisites(stack, 'Prerequisites', { config, region, cluster: clusterInfo.cluster, vpc: clusterInfo.cluster.vpc });
   return { stack, prerequisites };
@@ -277,6 +278,25 @@ function requireTlsOnInterruptionQueue(stack: blueprints.EksBlueprint): void {
       actions: ['sqs:*'],
       resources: [queue.queueArn],
       conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+    }),
+  );
+}
+
+/**
+ * Both clusters write the same zone. Their TXT owner ids keep external-dns from touching records it
+ * does not own; this Deny makes it impossible at the IAM level for the records that only the other
+ * regions publish (their regional hostnames and the TXT ownership records next to them).
+ */
+function fenceExternalDns(stack: blueprints.EksBlueprint, config: PlatformConfig, region: RegionConfig): void {
+  const account = stack.node.findAll().find((c) => c instanceof eks.ServiceAccount && c.node.id === 'external-dns');
+  if (!(account instanceof eks.ServiceAccount)) throw new Error('the ExternalDNS add-on no longer creates its "external-dns" service account: review the DNS fence');
+  const others = config.regions.filter((r) => r.name !== region.name).map((r) => `*${regionalHostname(config, r.name)}`);
+  account.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ['route53:ChangeResourceRecordSets'],
+      resources: [`arn:aws:route53:::hostedzone/${config.dns.hostedZoneId}`],
+      conditions: { 'ForAnyValue:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': others } },
     }),
   );
 }

@@ -29,6 +29,10 @@ export const REGIONAL_OUTPUT_KEYS = {
   databaseSecurityGroupId: 'DatabaseSecurityGroupId',
   /** Security group of the Redis replication group (open to the EKS cluster only). */
   redisSecurityGroupId: 'RedisSecurityGroupId',
+  /** ACM certificate of the region's ALB (public and regional hostnames). */
+  certificateArn: 'CertificateArn',
+  /** WAFv2 web ACL of the region's ALB. */
+  webAclArn: 'WebAclArn',
 } as const;
 
 /** Outputs of the global stack. */
@@ -37,13 +41,26 @@ export const GLOBAL_OUTPUT_KEYS = {
   cartsTableName: 'CartsTableName',
 } as const;
 
-export type RegionalOutputs = { readonly [K in keyof typeof REGIONAL_OUTPUT_KEYS]: string };
+export type RegionalOutputs = { readonly [K in keyof typeof REGIONAL_OUTPUT_KEYS]: string } & {
+  /** Id of the Route 53 health check of this region's own hostname (from the health stack). */
+  readonly healthCheckId: string;
+};
 export type GlobalOutputs = { readonly [K in keyof typeof GLOBAL_OUTPUT_KEYS]: string };
 
 /** Everything the charts of one environment need from its deployed stacks. */
 export interface PlatformOutputs {
   readonly global: GlobalOutputs;
   readonly regions: { readonly [region: string]: RegionalOutputs };
+}
+
+/** The stack holding the Route 53 health checks (in us-east-1, where their metrics are). */
+export function healthStackName(env: string): string {
+  return `securecart-${env}-health`;
+}
+
+/** Output key of a region's health check id in the health stack, e.g. HealthCheckIdUsEast1. */
+export function healthCheckOutputKey(region: string): string {
+  return `HealthCheckId${region.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('')}`;
 }
 
 /** Stack names carry the environment and the region, so two environments can share an account. */
@@ -72,6 +89,8 @@ const regionalValidators: Record<keyof typeof REGIONAL_OUTPUT_KEYS, z.ZodString>
   dataSubnetIds: z.string().regex(/^subnet-[0-9a-f]+(,subnet-[0-9a-f]+)*$/, 'must be comma-separated subnet ids'),
   databaseSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id'),
   redisSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id'),
+  certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'must be an ACM certificate ARN'),
+  webAclArn: z.string().regex(/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]+\/[\w-]+$/, 'must be a regional WAFv2 web ACL ARN'),
 };
 const regionalShape = z.object(
   Object.fromEntries(Object.entries(REGIONAL_OUTPUT_KEYS).map(([prop, key]) => [key, regionalValidators[prop as keyof typeof REGIONAL_OUTPUT_KEYS]])),
@@ -108,13 +127,16 @@ export function loadOutputs(config: PlatformConfig, file: string = defaultOutput
     return result.data;
   };
   const g = read(globalStackName(config.name), globalShape);
+  const healthCheckId = z.string().regex(/^[0-9a-f-]{36}$/, 'must be a Route 53 health check id');
+  const health = read(healthStackName(config.name), z.object(Object.fromEntries(config.regions.map((r) => [healthCheckOutputKey(r.name), healthCheckId]))));
   const regions: Record<string, RegionalOutputs> = {};
   for (const region of config.regions) {
     const r = read(regionalStackName(config.name, region.name), regionalShape);
-    if (r) {
-      regions[region.name] = Object.fromEntries(
-        Object.entries(REGIONAL_OUTPUT_KEYS).map(([prop, key]) => [prop, r[key]]),
-      ) as unknown as RegionalOutputs;
+    if (r && health) {
+      regions[region.name] = {
+        ...Object.fromEntries(Object.entries(REGIONAL_OUTPUT_KEYS).map(([prop, key]) => [prop, r[key]])),
+        healthCheckId: health[healthCheckOutputKey(region.name)],
+      } as unknown as RegionalOutputs;
     }
   }
   if (problems.length || !g) throw new ConfigError(file, problems);

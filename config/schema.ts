@@ -138,6 +138,20 @@ const healthCheck = z
   })
   .strict();
 
+const edge = z
+  .object({
+    /** TLS policy of the ALB's HTTPS listener: TLS 1.3 with 1.2 fallback and forward-secret ciphers only. */
+    sslPolicy: z
+      .enum(['ELBSecurityPolicy-TLS13-1-2-2021-06', 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06', 'ELBSecurityPolicy-TLS13-1-3-2021-06'])
+      .default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
+    /** S3 bucket (in each region, named with {region}) for ALB access logs. @default no access logs */
+    accessLogsBucket: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.{}-]{1,61}[a-z0-9}]$/, 'must be an S3 bucket name, optionally with {region}, such as "securecart-alb-logs-{region}"')
+      .optional(),
+  })
+  .strict();
+
 const dns = z
   .object({
     /** The apex the shop lives under, e.g. securecart.example.com. */
@@ -230,6 +244,13 @@ const data = z
   })
   .strict();
 
+const budgets = z
+  .object({
+    /** Longest modeled time for customers to reach the secondary after the primary region fails. @default 90 */
+    dnsFailoverSeconds: z.number().int().positive().default(90),
+  })
+  .strict();
+
 const gitops = z
   .object({
     /** The git repository Argo CD syncs (this repository). */
@@ -255,12 +276,24 @@ export const platformConfigSchema = z
       .default('securecart'),
     /** AWS account the environment deploys to (needed to synthesize without lookups). */
     accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
-    /** Regions, primary first; at least two. */
-    regions: z.array(region).min(2, 'needs at least 2 regions (the first is primary): the shop must survive a region loss'),
+    /**
+     * Regions; at least two. The first is the home of the global data stack (carts table, credentials),
+     * which never moves.
+     */
+    regions: z.array(region).min(2, 'needs at least 2 regions: the shop must survive a region loss'),
+    /**
+     * The active region: it takes the public traffic (Route 53 PRIMARY) and holds the databases' writers.
+     * Promoting another region changes this one field.
+     * @default the first region
+     */
+    primaryRegion: z.string().optional(),
     dns,
+    edge: edge.default({}),
     cluster,
     gitops,
     data,
+    /** What the resilience report holds the rendered platform to (npm run resilience fails beyond them). */
+    budgets: budgets.default({}),
     services: z.object(Object.fromEntries(SERVICE_NAMES.map((n) => [n, service])) as Record<ServiceName, typeof service>).strict(),
   })
   .strict()
@@ -269,13 +302,19 @@ export const platformConfigSchema = z
 
 /** A region with its Availability Zones filled in. */
 export type RegionConfig = z.output<typeof region> & { readonly availabilityZones: string[] };
-export type PlatformConfig = Omit<z.output<typeof platformConfigSchema>, 'regions'> & { readonly regions: RegionConfig[] };
+export type PlatformConfig = Omit<z.output<typeof platformConfigSchema>, 'regions' | 'primaryRegion'> & {
+  readonly regions: RegionConfig[];
+  readonly primaryRegion: string;
+};
 export type ServiceConfig = PlatformConfig['services'][ServiceName];
 export type ServiceResources = z.output<typeof resources>;
 
-function withDefaultZones<T extends { regions: Array<z.output<typeof region>> }>(c: T): Omit<T, 'regions'> & { regions: RegionConfig[] } {
+function withDefaultZones<T extends { regions: Array<z.output<typeof region>>; primaryRegion?: string }>(
+  c: T,
+): Omit<T, 'regions' | 'primaryRegion'> & { regions: RegionConfig[]; primaryRegion: string } {
   return {
     ...c,
+    primaryRegion: c.primaryRegion ?? c.regions[0].name,
     regions: c.regions.map((r) => ({ ...r, availabilityZones: r.availabilityZones ?? ['a', 'b', 'c'].map((l) => `${r.name}${l}`) })),
   };
 }
@@ -283,13 +322,18 @@ function withDefaultZones<T extends { regions: Array<z.output<typeof region>> }>
 function checkRegions(
   c: {
     regions: Array<{ name: string; vpcCidr: string; availabilityZones?: string[] }>;
+    primaryRegion?: string;
     services: Record<string, { regions: Record<string, unknown> }>;
     cluster: { systemNodes: { minSize: number } };
     data: { orders: { primaryInstances: number }; catalog: { primaryInstances: number } };
   },
   ctx: z.RefinementCtx,
 ): void {
-  const primaryZones = c.regions[0]?.availabilityZones?.length ?? 3;
+  const primary = c.primaryRegion ?? c.regions[0]?.name;
+  if (c.primaryRegion !== undefined && !c.regions.some((r) => r.name === c.primaryRegion)) {
+    ctx.addIssue({ code: 'custom', path: ['primaryRegion'], message: `"${c.primaryRegion}" is not one of the regions (${c.regions.map((r) => r.name).join(', ')}): name one of them, or add the region` });
+  }
+  const primaryZones = c.regions.find((r) => r.name === primary)?.availabilityZones?.length ?? 3;
   for (const db of ['orders', 'catalog'] as const) {
     if (c.data[db].primaryInstances > primaryZones) {
       ctx.addIssue({ code: 'custom', path: ['data', db, 'primaryInstances'], message: `${c.data[db].primaryInstances} instances exceed the primary region's ${primaryZones} AZs: use at most ${primaryZones}, one per AZ` });

@@ -14,7 +14,7 @@ export function globalDatabases(config: PlatformConfig): Array<{ name: 'orders' 
 
 /** Commands and steps that make `target` the primary region, in order. */
 export function promotionPlan(config: PlatformConfig, target: string, mode: PromotionMode): string[] {
-  const current = config.regions[0].name;
+  const current = config.primaryRegion;
   if (!config.regions.some((r) => r.name === target)) {
     throw new Error(`--target ${target} is not a region of ${config.name}: use one of ${config.regions.map((r) => r.name).join(', ')}`);
   }
@@ -44,8 +44,9 @@ export function promotionPlan(config: PlatformConfig, target: string, mode: Prom
     `# 3. Wait until each global cluster shows ${target} as its writer (IsWriter=true) and Status=available.`,
     ...dbs.map((d) => `aws rds describe-global-clusters --region ${target} --global-cluster-identifier ${d.id} --query 'GlobalClusters[0].[Status,GlobalClusterMembers[].[DBClusterArn,IsWriter]]'`),
     '',
-    '# 4. Make the config and git follow: list the new primary first, render, review, commit.',
-    `#    In config/environments/${config.name}.yaml, move "- name: ${target}" to the top of regions.`,
+    '# 4. Make the config and git follow: set the new primary region, render, review, commit.',
+    `#    In config/environments/${config.name}.yaml, set "primaryRegion: ${target}", and give ${target} the`,
+    `#    services' primary floors (minReplicas) and ${current} the standby ones; the HPAs will already have scaled.`,
     `npm run synth -- --config config/environments/${config.name}.yaml`,
     `git diff --stat manifests/   # the GlobalClusters and master credentials move to manifests/${target}/data.yaml`,
     `git commit -am "Promote ${target} to primary for ${config.name}" && git push`,

@@ -9,7 +9,7 @@ import { KARPENTER_BASELINE_POOL } from '../config/karpenter';
 import { loadConfig } from '../config/load';
 import { REGIONAL_OUTPUT_KEYS } from '../config/outputs';
 import { CREDENTIALS, secretName } from '../cluster/naming';
-import { healthCheckOutputKey } from '../cluster/health-stack';
+import { healthCheckOutputKey } from '../config/outputs';
 import { ClusterSynth, synthCluster } from '../cluster/synth';
 import { VERSIONS } from '../cluster/regional-stack';
 import { tmpDir } from './helpers';
@@ -135,6 +135,15 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     expect(charts['rds-chart'].Version).toBe(VERSIONS.ackRds);
     expect(charts['elasticache-chart'].Version).toBe(VERSIONS.ackElastiCache);
     for (const c of Object.values(charts)) expect(c.Version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('ExternalDNS cannot change the other regions’ own records', () => {
+    const [, policy] = resourcesOf(t(), 'AWS::IAM::Policy').find(([id]) => /externaldns.*DefaultPolicy/i.test(id))!;
+    const deny = policy.Properties.PolicyDocument.Statement.find((s: any) => s.Effect === 'Deny');
+    expect(deny.Action).toBe('route53:ChangeResourceRecordSets');
+    const names = deny.Condition['ForAnyValue:StringLike']['route53:ChangeResourceRecordSetsNormalizedRecordNames'];
+    const others = config.regions.filter((r) => r.name !== regionName).map((r) => `*${r.name}.${config.dns.publicHostname}.${config.dns.domain}`);
+    expect([].concat(names)).toEqual(others);
   });
 
   test('ExternalDNS: own TXT owner id, filtered to the configured zone, never deletes', () => {

@@ -84,6 +84,7 @@ describe('bad config is refused with the path and the fix', () => {
     ['an API endpoint CIDR that is not one', (c) => (c.cluster.publicEndpointCidrs = ['999.1.1.1/99']), /^cluster\.publicEndpointCidrs\.0: "999\.1\.1\.1\/99" is not an IPv4 CIDR/],
     ['fewer system nodes than AZs', (c) => (c.cluster.systemNodes.minSize = 2), /^cluster\.systemNodes\.minSize: 2 is fewer than the 3 AZs of a region/],
     ['a system node ceiling below its floor', (c) => (c.cluster.systemNodes = { minSize: 10, maxSize: 6 }), /^cluster\.systemNodes\.maxSize: maxSize must be at least minSize/],
+    ['a primary region not in the region list', (c) => (c.primaryRegion = 'eu-west-1'), /^primaryRegion: "eu-west-1" is not one of the regions \(us-east-1, us-west-2\)/],
     ['an invalid account id', (c) => (c.accountId = '1234'), /^accountId: must be a 12-digit AWS account id/],
     ['a GitOps repository that is not a git URL', (c) => (c.gitops.repoUrl = 'github.com/x'), /^gitops\.repoUrl: must be an https:\/\/ or ssh git URL/],
     ['a CIDR with host bits', (c) => (c.regions[0].vpcCidr = '10.10.0.1/16'), /use "10\.10\.0\.0\/16"/],

@@ -3,3 +3,4 @@ export * from './highly-available-service';
 export * from './namespace-baseline';
 export * from './redis-replication-group';
 export * from './spot-burst-pool';
+export * from './failover-ingress';

@@ -1,0 +1,134 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ALB_PREFIX, EXTERNAL_DNS_PREFIX, LABELS } from '../constants';
+import { applyLabels } from '../labels';
+
+/** How the public name is answered across regions. */
+export type PublicRouting =
+  /** Route 53 failover: PRIMARY while its health check passes, SECONDARY otherwise. */
+  | { readonly policy: 'failover'; readonly role: 'PRIMARY' | 'SECONDARY' }
+  /** Route 53 latency routing over the healthy regions. */
+  | { readonly policy: 'latency' };
+
+export interface FailoverIngressProps {
+  /** This region: the set identifier of its public record, and its latency region. */
+  readonly region: string;
+  /** Hostname only this region answers (the target of its Route 53 health check). */
+  readonly regionalHostname: string;
+  /** Hostname customers use, answered by the healthy region(s). */
+  readonly publicHostname: string;
+  readonly routing: PublicRouting;
+  /** Route 53 health check of this region's own hostname; what DNS routing decides on. */
+  readonly healthCheckId: string;
+  /** Service and port the ALB sends traffic to (IP targets: straight to its pods). */
+  readonly backend: { readonly service: string; readonly port: number };
+  /** Path the ALB's target group checks on every pod. */
+  readonly targetHealthPath: string;
+  readonly certificateArn: string;
+  readonly webAclArn: string;
+  readonly sslPolicy: string;
+  /** IngressGroup: every Ingress of the group shares one ALB. */
+  readonly groupName: string;
+  /** Seconds the ALB drains a deregistered target (the pods' preStop outlasts it). */
+  readonly deregistrationDelaySeconds: number;
+  /**
+   * Seconds a new target ramps up its share of requests (a JVM warming up).
+   * @default 30
+   */
+  readonly slowStartSeconds?: number;
+  /**
+   * Paths the ALB answers with 404 itself, never forwarding them.
+   * @default none
+   */
+  readonly blockedPaths?: string[];
+  /**
+   * S3 bucket for access logs.
+   * @default no access logs
+   */
+  readonly accessLogsBucket?: string;
+  /** AWS tags of the ALB and its target groups. @default none */
+  readonly tags?: Record<string, string>;
+}
+
+const BLOCK_ACTION = 'block';
+
+/**
+ * A region's way in: one internet-facing ALB (an IngressGroup of two Ingresses) with HTTPS only (HTTP
+ * redirects), a modern TLS policy, the region's certificate and WAF web ACL, IP targets checked on the
+ * ui's readiness path and drained gracefully. external-dns publishes the regional hostname as a simple
+ * record and the public hostname as this region's member of a Route 53 failover (or latency) set,
+ * tied to the region's own health check rather than to the ALB's target health.
+ *
+ * Low-level `k8s` Ingress: cdk8s-plus' Ingress needs a Service object for every backend and cannot
+ * express the load balancer controller's `use-annotation` action backends (the blocked paths).
+ */
+export class FailoverIngress extends Construct {
+  readonly regional: kplus.k8s.KubeIngress;
+  readonly public: kplus.k8s.KubeIngress;
+
+  constructor(scope: Construct, id: string, props: FailoverIngressProps) {
+    super(scope, id);
+    const alb = (key: string) => `${ALB_PREFIX}${key}`;
+    const dns = (key: string) => `${EXTERNAL_DNS_PREFIX}${key}`;
+    const lbAttributes = ['deletion_protection.enabled=true', 'routing.http.drop_invalid_header_fields.enabled=true', 'idle_timeout.timeout_seconds=60'];
+    if (props.accessLogsBucket) lbAttributes.push('access_logs.s3.enabled=true', `access_logs.s3.bucket=${props.accessLogsBucket}`, `access_logs.s3.prefix=${props.region}`);
+    const shared: Record<string, string> = {
+      [alb('group.name')]: props.groupName,
+      [alb('scheme')]: 'internet-facing',
+      [alb('target-type')]: 'ip',
+      [alb('listen-ports')]: '[{"HTTP": 80}, {"HTTPS": 443}]',
+      [alb('ssl-redirect')]: '443',
+      [alb('certificate-arn')]: props.certificateArn,
+      [alb('ssl-policy')]: props.sslPolicy,
+      [alb('wafv2-acl-arn')]: props.webAclArn,
+      [alb('load-balancer-attributes')]: lbAttributes.join(','),
+      [alb('healthcheck-path')]: props.targetHealthPath,
+      [alb('healthcheck-interval-seconds')]: '10',
+      [alb('healthcheck-timeout-seconds')]: '5',
+      [alb('healthy-threshold-count')]: '2',
+      [alb('unhealthy-threshold-count')]: '2',
+      [alb('success-codes')]: '200',
+      // Slow start needs round robin (the ALB refuses it with least outstanding requests).
+      [alb('target-group-attributes')]: `deregistration_delay.timeout_seconds=${props.deregistrationDelaySeconds},slow_start.duration_seconds=${props.slowStartSeconds ?? 30}`,
+      [alb(`actions.${BLOCK_ACTION}`)]: JSON.stringify({ type: 'fixed-response', fixedResponseConfig: { contentType: 'text/plain', statusCode: '404', messageBody: 'Not Found' } }),
+    };
+    if (props.tags) shared[alb('tags')] = Object.entries(props.tags).map(([k, v]) => `${k}=${v}`).join(',');
+
+    const rules = (host: string): kplus.k8s.IngressRule => ({
+      host,
+      http: {
+        paths: [
+          ...(props.blockedPaths ?? []).map((path) => ({ path, pathType: 'Prefix', backend: { service: { name: BLOCK_ACTION, port: { name: 'use-annotation' } } } })),
+          { path: '/', pathType: 'Prefix', backend: { service: { name: props.backend.service, port: { number: props.backend.port } } } },
+        ],
+      },
+    });
+
+    // Health is judged by the region's Route 53 health check on the ui path: with alias target health,
+    // one target group of a shared ALB without healthy targets would mark the whole region down.
+    const routing: Record<string, string> =
+      props.routing.policy === 'failover'
+        ? { [dns('set-identifier')]: props.region, [dns('aws-failover')]: props.routing.role }
+        : { [dns('set-identifier')]: props.region, [dns('aws-region')]: props.region };
+
+    this.regional = new kplus.k8s.KubeIngress(this, 'Regional', {
+      metadata: { name: 'shop-regional', annotations: { ...shared, [alb('group.order')]: '10' } },
+      spec: { ingressClassName: 'alb', rules: [rules(props.regionalHostname)] },
+    });
+    this.public = new kplus.k8s.KubeIngress(this, 'Public', {
+      metadata: {
+        name: 'shop-public',
+        annotations: {
+          ...shared,
+          [alb('group.order')]: '20',
+          ...routing,
+          [dns('aws-health-check-id')]: props.healthCheckId,
+          [dns('aws-evaluate-target-health')]: 'false',
+        },
+      },
+      spec: { ingressClassName: 'alb', rules: [rules(props.publicHostname)] },
+    });
+
+    applyLabels(this, { [LABELS.name]: 'shop-ingress', [LABELS.component]: 'edge' });
+  }
+}

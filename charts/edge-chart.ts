@@ -1,0 +1,50 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { RegionalOutputs } from '../config/outputs';
+import { PlatformConfig, RegionConfig } from '../config/schema';
+import { LABELS, PORTS, SHUTDOWN } from './constants';
+import { FailoverIngress } from './constructs/failover-ingress';
+import { applyMissingLabels } from './labels';
+
+export interface EdgeChartProps extends ChartProps {
+  readonly config: PlatformConfig;
+  readonly region: RegionConfig;
+  readonly outputs: RegionalOutputs;
+  /** `app.kubernetes.io/version` of the edge objects: the platform repository's version. */
+  readonly platformVersion: string;
+}
+
+/** Paths the sample serves that must never be reachable from the internet (they echo credentials). */
+export const BLOCKED_PATHS = ['/topology'];
+
+/** Where customers reach the shop in one region: its ALB and its DNS records. */
+export class EdgeChart extends Chart {
+  readonly ingress: FailoverIngress;
+
+  constructor(scope: Construct, id: string, props: EdgeChartProps) {
+    super(scope, id, { ...props, namespace: props.config.namespace });
+    const { config, region, outputs } = props;
+    const publicHost = `${config.dns.publicHostname}.${config.dns.domain}`;
+    this.ingress = new FailoverIngress(this, 'Shop', {
+      region: region.name,
+      regionalHostname: `${region.name}.${publicHost}`,
+      publicHostname: publicHost,
+      routing:
+        config.failoverMode === 'active-active'
+          ? { policy: 'latency' }
+          : { policy: 'failover', role: region.name === config.primaryRegion ? 'PRIMARY' : 'SECONDARY' },
+      healthCheckId: outputs.healthCheckId,
+      backend: { service: 'ui', port: PORTS.service },
+      targetHealthPath: config.dns.healthCheck.path,
+      certificateArn: outputs.certificateArn,
+      webAclArn: outputs.webAclArn,
+      sslPolicy: config.edge.sslPolicy,
+      groupName: `securecart-${config.name}`,
+      deregistrationDelaySeconds: SHUTDOWN.albDeregistrationDelaySeconds,
+      blockedPaths: BLOCKED_PATHS,
+      accessLogsBucket: config.edge.accessLogsBucket?.replace('{region}', region.name),
+      tags: { project: 'securecart', environment: config.name },
+    });
+    applyMissingLabels(this, { [LABELS.instance]: `${config.name}-${region.name}`, [LABELS.version]: props.platformVersion });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * `npm run resilience [-- --config FILE] [--manifests DIR] [--out FILE]`: writes docs/resilience.md from
+ * the rendered manifests and the config, and exits 1 when a budget is violated.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
+import { buildReport, readRendered } from './resilience-report';
+
+const ROOT = path.resolve(__dirname, '..');
+
+function main(argv: string[]): number {
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: { config: { type: 'string' }, manifests: { type: 'string' }, out: { type: 'string' } }, strict: true }).values;
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}\nusage: npm run resilience -- [--config FILE] [--manifests DIR] [--out FILE]`);
+    return 2;
+  }
+  try {
+    const config = loadConfig(args.config ?? DEFAULT_CONFIG_FILE);
+    const report = buildReport(config, readRendered(args.manifests ?? path.join(ROOT, 'manifests'), config));
+    const out = args.out ?? path.join(ROOT, 'docs', 'resilience.md');
+    fs.writeFileSync(out, report.markdown);
+    console.log(`wrote ${path.relative(process.cwd(), out)}: DNS failover ${report.dns.worstCaseSeconds} s (budget ${config.budgets.dnsFailoverSeconds} s)`);
+    for (const v of report.violations) console.error(`budget violated: ${v}`);
+    return report.violations.length ? 1 : 0;
+  } catch (e) {
+    console.error(`error: ${e instanceof ConfigError ? e.message : (e as Error).message}`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
