@@ -8,6 +8,8 @@ import { KARPENTER_BASELINE_POOL } from '../config/karpenter';
 import { regionalStackName } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { CredentialsSyncAddOn } from './addons/credentials-sync';
+import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
+import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
 import { CREDENTIALS, clusterName, commonTags, regionalHostname, secretName, secretPrefix } from './naming';
 import { RegionalPrerequisites } from './regional-prerequisites';
 import { ShopVpcProvider, SUBNET_TIERS } from './vpc-provider';
@@ -169,8 +171,17 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     new blueprints.addons.CloudWatchInsights({ version: VERSIONS.cloudWatchObservability }),
     new blueprints.addons.ArgoCDAddOn({
       version: VERSIONS.argoCd,
-      bootstrapRepo: { repoUrl: config.gitops.repoUrl, path: `argocd/${region.name}`, targetRevision: config.gitops.targetRevision },
+      values: {
+        configs: {
+          cm: {
+            // Track by annotation: label tracking would rewrite app.kubernetes.io/instance, which our selectors use.
+            'application.resourceTrackingMethod': 'annotation',
+            ...healthCustomizations(),
+          },
+        },
+      },
     }),
+    new GitOpsBootstrapAddOn({ config, region: region.name }),
   ];
 
   const stack = await blueprints.EksBlueprint.builder()

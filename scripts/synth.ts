@@ -49,8 +49,10 @@ export async function main(argv: string[]): Promise<number> {
       const outputs = loadOutputs(config, args.outputs ?? defaultOutputsFile(config.name));
       const platformVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
       const outDir = args.out ?? path.join(ROOT, 'manifests');
-      const files = renderManifests({ config, outputs, platformVersion }, outDir);
-      console.log(`rendered ${files.length} files for ${config.regions.map((r) => r.name).join(', ')} into ${path.relative(process.cwd(), outDir) || '.'}`);
+      // argocd/ sits next to the manifests it points at.
+      const argocdDir = path.join(path.dirname(outDir), 'argocd');
+      const files = renderManifests({ config, outputs, platformVersion }, outDir, argocdDir);
+      console.log(`rendered ${files.length} files for ${config.regions.map((r) => r.name).join(', ')} into ${path.relative(process.cwd(), outDir) || '.'} (and their Argo CD applications into ${path.relative(process.cwd(), argocdDir)})`);
     }
     return 0;
   } catch (e) {

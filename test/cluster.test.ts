@@ -11,6 +11,7 @@ import { REGIONAL_OUTPUT_KEYS } from '../config/outputs';
 import { CREDENTIALS, secretName } from '../cluster/naming';
 import { healthCheckOutputKey } from '../config/outputs';
 import { ClusterSynth, synthCluster } from '../cluster/synth';
+import { rootApplication } from '../charts/gitops';
 import { VERSIONS } from '../cluster/regional-stack';
 import { tmpDir } from './helpers';
 
@@ -188,9 +189,25 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     expect(store.spec.conditions).toEqual([{ namespaces: [config.namespace] }]);
   });
 
-  test('Argo CD is bootstrapped to this repository’s argocd/<region>', () => {
-    const app = manifests(t()).find((o) => o.kind === 'Application');
-    expect(app.spec.source).toMatchObject({ repoURL: config.gitops.repoUrl, path: `argocd/${regionName}`, targetRevision: config.gitops.targetRevision });
+  test('Argo CD is bootstrapped to this repository’s argocd/<region>: the root app and its project, never allowEmpty', () => {
+    const objects = manifests(t());
+    const apps = objects.filter((o) => o.kind === 'Application');
+    expect(apps).toHaveLength(1);
+    expect(apps[0].spec).toEqual(rootApplication(config, regionName).spec);
+    expect(apps[0].spec.source).toMatchObject({ repoURL: config.gitops.repoUrl, path: `argocd/${regionName}`, targetRevision: config.gitops.targetRevision });
+    expect(apps[0].spec.project).not.toBe('default');
+    expect(JSON.stringify(apps[0])).not.toContain('allowEmpty');
+    expect(objects.filter((o) => o.kind === 'AppProject').map((p) => p.metadata.name)).toEqual([apps[0].spec.project]);
+  });
+
+  test('Argo CD tracks by annotation and has health checks for Applications and every ACK kind', () => {
+    const cm = JSON.parse(helmCharts(t())['argo-cd'].Values).configs.cm;
+    expect(cm['application.resourceTrackingMethod']).toBe('annotation');
+    expect(cm['resource.customizations.health.argoproj.io_Application']).toContain('obj.status.health');
+    for (const kind of ['DBCluster', 'DBInstance', 'GlobalCluster', 'DBSubnetGroup', 'DBClusterParameterGroup']) {
+      expect(cm[`resource.customizations.health.rds.services.k8s.aws_${kind}`]).toContain('ACK.Terminal');
+    }
+    for (const kind of ['ReplicationGroup', 'CacheSubnetGroup']) expect(cm[`resource.customizations.health.elasticache.services.k8s.aws_${kind}`]).toContain('ACK.Terminal');
   });
 
   test('ACK controllers get scoped inline policies, not the FullAccess managed ones', () => {

@@ -264,10 +264,11 @@ describe('across regions', () => {
 });
 
 describe('rendered files', () => {
-  test('the committed manifests/ equal a fresh render (run `npm run synth` after changing charts or config)', () => {
-    const out = path.join(tmpDir('fresh-'), 'manifests');
-    renderManifests({ ...input, platformVersion: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version }, out);
-    expect(readTree(path.join(ROOT, 'manifests'))).toEqual(readTree(out));
+  test('the committed manifests/ and argocd/ equal a fresh render (run `npm run synth` after changing charts or config)', () => {
+    const fresh = tmpDir('fresh-');
+    renderManifests({ ...input, platformVersion: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version }, path.join(fresh, 'manifests'), path.join(fresh, 'argocd'));
+    expect(readTree(path.join(ROOT, 'manifests'))).toEqual(readTree(path.join(fresh, 'manifests')));
+    expect(readTree(path.join(ROOT, 'argocd'))).toEqual(readTree(path.join(fresh, 'argocd')));
   });
 
   test('rendering twice gives byte-identical files', () => {

@@ -66,14 +66,16 @@ describe('npm run synth', () => {
 });
 
 describe('renderManifests', () => {
-  test('a failure in any region leaves the previous render whole and no staging folder behind', () => {
+  test('a failure in any region leaves the previous manifests and argocd trees whole and no staging folder behind', () => {
     const out = previousRender();
-    const before = readTree(out);
+    const argocd = path.join(path.dirname(out), 'argocd');
+    renderManifests(defaultInput(), path.join(tmpDir('x-'), 'm'), argocd);
+    const before = [readTree(out), readTree(argocd)];
     const input = defaultInput();
     const broken = { ...input, outputs: { ...input.outputs, regions: { 'us-east-1': input.outputs.regions['us-east-1'] } } };
-    expect(() => renderManifests(broken, out)).toThrow(/no outputs for region us-west-2/);
-    expect(readTree(out)).toEqual(before);
-    expect(siblingsOf(out)).toEqual(['manifests']);
+    expect(() => renderManifests(broken, out, argocd)).toThrow(/no outputs for region us-west-2/);
+    expect([readTree(out), readTree(argocd)]).toEqual(before);
+    expect(siblingsOf(out)).toEqual(['argocd', 'manifests']);
   });
 
   test('a successful render replaces the previous one completely', () => {

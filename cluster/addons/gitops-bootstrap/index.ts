@@ -1,0 +1,30 @@
+import { Construct } from 'constructs';
+import * as blueprints from '@aws-quickstart/eks-blueprints';
+import { PlatformConfig } from '../../../config/schema';
+import { bootstrapProject, rootApplication } from '../../../charts/gitops';
+
+export interface GitOpsBootstrapAddOnProps {
+  readonly config: PlatformConfig;
+  readonly region: string;
+}
+
+/**
+ * Hands the cluster to git: applies the bootstrap AppProject and the root Application of the region
+ * (the same objects rendered into argocd/<region>/, which the root then keeps in sync, itself
+ * included). Replaces the Blueprints Argo CD bootstrap, which renders its path as a Helm chart with
+ * allowEmpty and the default project.
+ */
+export class GitOpsBootstrapAddOn implements blueprints.ClusterAddOn {
+  readonly id = 'gitops-bootstrap';
+
+  constructor(private readonly props: GitOpsBootstrapAddOnProps) {}
+
+  async deploy(clusterInfo: blueprints.ClusterInfo): Promise<Construct> {
+    const argocd = clusterInfo.getScheduledAddOn(blueprints.addons.ArgoCDAddOn.name);
+    if (!argocd) throw new Error('gitops-bootstrap needs the ArgoCDAddOn: add it before this add-on');
+    const chart = await argocd;
+    const manifest = clusterInfo.cluster.addManifest('gitops-bootstrap', bootstrapProject(this.props.config), rootApplication(this.props.config, this.props.region));
+    manifest.node.addDependency(chart);
+    return manifest;
+  }
+}
