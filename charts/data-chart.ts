@@ -57,6 +57,7 @@ export class DataChart extends Chart {
         instanceClass: sizing.instanceClass,
         role,
         region: region.name,
+        primaryRegion: config.primaryRegion,
         availabilityZones: region.availabilityZones,
         instances: role === 'primary' ? sizing.primaryInstances : sizing.secondaryInstances,
         subnetGroupName,

@@ -1,7 +1,8 @@
 /**
- * The region failover procedure of the data tier, as exact commands for an environment. The ACK RDS
- * controller has no global-cluster switchover or failover, so promotion goes through the AWS API; the
- * config and git then follow what AWS did.
+ * The region failover procedure of the data tier and the public DNS, as exact commands for an
+ * environment. The ACK RDS controller has no global-cluster switchover or failover, and each
+ * region's external-dns owns only its own record, so the promotion itself goes through the AWS API;
+ * the config and git then follow what AWS did.
  */
 import { PlatformConfig } from '../config/schema';
 
@@ -21,6 +22,9 @@ export function promotionPlan(config: PlatformConfig, target: string, mode: Prom
   if (target === current) throw new Error(`--target ${target} is already the primary region of ${config.name}: pick a secondary region`);
   const arn = (db: string) => `arn:aws:rds:${target}:${config.accountId}:cluster:${db}-${target}`;
   const dbs = globalDatabases(config);
+  const publicName = `${config.dns.publicHostname}.${config.dns.domain}.`;
+  const zone = config.dns.hostedZoneId;
+  const secondaryInstances = config.data.orders.secondaryInstances;
   const lines = [
     `# Promote ${target} to primary for environment ${config.name} (now: ${current}), mode: ${mode}`,
     mode === 'switchover'
@@ -44,21 +48,43 @@ export function promotionPlan(config: PlatformConfig, target: string, mode: Prom
     `# 3. Wait until each global cluster shows ${target} as its writer (IsWriter=true) and Status=available.`,
     ...dbs.map((d) => `aws rds describe-global-clusters --region ${target} --global-cluster-identifier ${d.id} --query 'GlobalClusters[0].[Status,GlobalClusterMembers[].[DBClusterArn,IsWriter]]'`),
     '',
-    '# 4. Make the config and git follow: set the new primary region, render, review, commit.',
+    `# 4. Swap PRIMARY and SECONDARY of ${publicName} in one Route 53 change. Route 53 allows one PRIMARY`,
+    '#    per name, and each region\'s external-dns owns only its own record, so neither can flip alone.',
+    '#    The TXT ownership records carry the same routing policy and are swapped with them.',
+    `aws route53 list-resource-record-sets --hosted-zone-id ${zone} --query "ResourceRecordSets[?Name=='${publicName}' && Failover]" > records.json`,
+    `jq '{Comment: "promote ${target}", Changes: [.[] | {Action: "UPSERT", ResourceRecordSet: (.Failover |= (if . == "PRIMARY" then "SECONDARY" else "PRIMARY" end))}]}' records.json > swap.json`,
+    'jq -r \'.Changes[].ResourceRecordSet | [.Type, .SetIdentifier, .Failover] | @tsv\' swap.json   # check: every record flips',
+    `aws route53 change-resource-record-sets --hosted-zone-id ${zone} --change-batch file://swap.json`,
+    '',
+    '# 5. Make the config and git follow: set the new primary region, render, review, commit.',
     `#    In config/environments/${config.name}.yaml, set "primaryRegion: ${target}", and give ${target} the`,
     `#    services' primary floors (minReplicas) and ${current} the standby ones; the HPAs will already have scaled.`,
     `npm run synth -- --config config/environments/${config.name}.yaml`,
-    `git diff --stat manifests/   # the GlobalClusters and master credentials move to manifests/${target}/data.yaml`,
+    `git diff --stat manifests/ argocd/   # GlobalClusters and master credentials move to manifests/${target}/data.yaml; PRIMARY to ${target}`,
     `git commit -am "Promote ${target} to primary for ${config.name}" && git push`,
-    '#    Argo CD syncs both regions; ACK adopts the existing AWS resources (adoption-policy adopt-or-create).',
+    '#    Argo CD syncs both regions (external-dns then finds the records as rendered); ACK adopts what exists.',
     '',
-    '# 5. Redis is regional: checkout sessions held in the old primary region are not in the new one.',
+    '# 6. Restart the database clients in both regions: the endpoint exports swap (writer in the new primary,',
+    '#    local reader with write forwarding in the new secondary) and pods read them at start.',
+    ...config.regions.map((r) => `kubectl --context <${r.name} cluster> -n ${config.namespace} rollout restart deployment/orders deployment/catalog`),
+    '',
+    `# 7. In the ${current} cluster, remove the objects the new layout no longer renders. Argo CD never prunes`,
+    '#    data objects (Prune=false) and ACK retains the AWS resources, so this only stops two controllers',
+    '#    managing one global cluster; delete surplus instances in AWS afterwards, deliberately.',
+    `kubectl --context <${current} cluster> -n ${config.namespace} delete globalclusters.rds.services.k8s.aws orders catalog`,
+    ...(config.data.orders.primaryInstances > secondaryInstances
+      ? [`kubectl --context <${current} cluster> -n ${config.namespace} delete dbinstances.rds.services.k8s.aws ${Array.from({ length: config.data.orders.primaryInstances - secondaryInstances }, (_, i) => `orders-${secondaryInstances + i + 1} catalog-${secondaryInstances + i + 1}`).join(' ')}`]
+      : []),
+    '',
+    '# 8. Redis is regional: checkout sessions held in the old primary region are not in the new one.',
     '#    Customers mid-checkout start checkout again; carts are safe (DynamoDB global table).',
   ];
   if (mode === 'failover') {
     lines.push(
       '',
-      `# 6. When ${current} is back, its old clusters rejoin as secondaries only after Aurora resynchronises them;`,
+      `# 9. Until step 4 is done, keep ${current} out of DNS when it comes back, so its old PRIMARY record cannot`,
+      `#    send customers to a demoted database: aws route53 update-health-check --inverted --health-check-id <${current}'s id>`,
+      `#    When ${current} is back, its clusters rejoin as secondaries only after Aurora resynchronises them;`,
       `#    check with describe-global-clusters, then switch back with --mode switchover --target ${current} if wanted.`,
     );
   }

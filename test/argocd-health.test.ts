@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { ACK_HEALTH, APPLICATION_HEALTH } from '../cluster/addons/gitops-bootstrap/health-checks';
+import { ACK_HEALTH, APPLICATION_HEALTH, FIELD_EXPORT_HEALTH } from '../cluster/addons/gitops-bootstrap/health-checks';
 import { ROOT } from './helpers';
 
 type Health = { status: string; message: string };
@@ -26,6 +26,10 @@ const cases: Array<[string, string, unknown, Partial<Health>]> = [
     ack({ type: 'ACK.Recoverable', status: 'True', message: 'throttled' }, { type: 'Ready', status: 'False' }),
     { status: 'Progressing', message: 'throttled' },
   ],
+  ['FieldExport: a done export has no conditions and is Healthy', FIELD_EXPORT_HEALTH, { status: {} }, { status: 'Healthy' }],
+  ['FieldExport: an empty condition list is Healthy', FIELD_EXPORT_HEALTH, ack(), { status: 'Healthy' }],
+  ['FieldExport: a terminal export is Degraded', FIELD_EXPORT_HEALTH, ack({ type: 'ACK.Terminal', status: 'True', message: 'no such path' }), { status: 'Degraded', message: 'no such path' }],
+  ['FieldExport: a recoverable export is Progressing', FIELD_EXPORT_HEALTH, ack({ type: 'ACK.Recoverable', status: 'True' }), { status: 'Progressing' }],
   ['Application: a degraded child is Degraded, so its wave waits', APPLICATION_HEALTH, { status: { health: { status: 'Degraded', message: 'DBCluster failing' } } }, { status: 'Degraded', message: 'DBCluster failing' }],
   ['Application: a healthy child is Healthy', APPLICATION_HEALTH, { status: { health: { status: 'Healthy' } } }, { status: 'Healthy' }],
   ['Application: no status yet is Progressing', APPLICATION_HEALTH, {}, { status: 'Progressing' }],

@@ -47,7 +47,7 @@ describe.each(config.regions.map((r) => r.name))('data tier in %s', (region) => 
     });
     const pg = named(region, 'DBClusterParameterGroup', `${db}-tls`);
     expect(cluster.spec.dbClusterParameterGroupName).toBe(pg.spec.name);
-    expect(pg.spec.parameterOverrides).toEqual(db === 'orders' ? { 'rds.force_ssl': '1' } : { require_secure_transport: 'ON' });
+    expect(pg.spec.parameterOverrides).toEqual(db === 'orders' ? { 'rds.force_ssl': '1' } : { require_secure_transport: 'ON', aurora_replica_read_consistency: 'SESSION' });
     expect(pg.spec.family).toBe(db === 'orders' ? 'aurora-postgresql16' : 'aurora-mysql8.0');
   });
 
@@ -73,8 +73,11 @@ describe.each(config.regions.map((r) => r.name))('data tier in %s', (region) => 
     } else {
       expect(cluster.spec).not.toHaveProperty('masterUserPassword');
       expect(cluster.spec).not.toHaveProperty('masterUsername');
-      expect(cluster.spec.enableGlobalWriteForwarding).toBe(true);
+      // An encrypted cross-region member needs a key of its own region and its source region.
+      expect(cluster.spec).toMatchObject({ kmsKeyID: 'alias/aws/rds', sourceRegion: primary });
     }
+    // Both roles: a secondary forwards writes; a primary gets it the moment a switchover demotes it.
+    expect(cluster.spec.enableGlobalWriteForwarding).toBe(true);
   });
 
   test('only the primary region declares the global clusters', () => {
@@ -126,8 +129,10 @@ describe.each(config.regions.map((r) => r.name))('data tier in %s', (region) => 
       expect(source).toBeDefined();
       expect(source!.apiVersion.split('/')[0]).toBe(e.spec.from.resource.group);
     }
-    // The region's own cluster endpoint (the writer, also after a promotion), never a reader.
-    expect(exports.filter((e) => e.spec.from.resource.kind === 'DBCluster').map((e) => e.spec.from.path)).toEqual(['.status.endpoint', '.status.endpoint']);
+    // The primary's apps use its writer; a secondary's use their local reader (its cluster endpoint is
+    // inactive until promoted) and forward writes.
+    const path = isPrimary ? '.status.endpoint' : '.status.readerEndpoint';
+    expect(exports.filter((e) => e.spec.from.resource.kind === 'DBCluster').map((e) => e.spec.from.path)).toEqual([path, path]);
     // Every ConfigMap key the workloads read is one of these exports.
     const read = data[region].apps
       .filter((o) => o.kind === 'Deployment')
@@ -157,6 +162,13 @@ describe('committed manifests hold no credential', () => {
     expect(objects.length).toBeGreaterThan(0);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     const offenders: string[] = [];
+    for (const o of objects.filter((x) => x.kind === 'Deployment')) {
+      for (const c of o.spec.template.spec.containers) {
+        for (const e of c.env ?? []) {
+          if (/PASSWORD|TOKEN|SECRET/.test(e.name) && 'value' in e) offenders.push(`Deployment/${o.metadata.name} env ${e.name}`);
+        }
+      }
+    }
     const walk = (value: unknown, where: string) => {
       if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${where}[${i}]`));
       if (value && typeof value === 'object') {
@@ -199,7 +211,7 @@ describe('refusing a data tier that could lose data or availability', () => {
   test('the constructs refuse the same on their own', () => {
     const chart = new Chart(Testing.app(), 'x');
     const common = {
-      identifier: 'db', name: 'db', engine: 'aurora-postgresql' as const, engineVersion: '16.6', instanceClass: 'db.r6g.large', region: 'us-east-1',
+      identifier: 'db', name: 'db', engine: 'aurora-postgresql' as const, engineVersion: '16.6', instanceClass: 'db.r6g.large', region: 'us-east-1', primaryRegion: 'us-east-1',
       availabilityZones: ['us-east-1a', 'us-east-1b'], subnetGroupName: 's', securityGroupIds: ['sg-1'], databaseName: 'd', masterUsername: 'u',
       masterPassword: { name: 's', namespace: 'n', key: 'password' }, backupRetentionDays: 7, endpointExport: { configMap: 'c', key: 'k' },
     };

@@ -30,6 +30,24 @@ describe('data tier promotion plan', () => {
     expect(plan.join('\n')).toMatch(/--mode switchover --target us-east-1/);
   });
 
+  test('swaps PRIMARY and SECONDARY of the public name in one Route 53 batch, after the databases and before git', () => {
+    const plan = promotionPlan(config, 'us-west-2', 'switchover');
+    const swap = plan.findIndex((l) => l.startsWith('aws route53 change-resource-record-sets --hosted-zone-id Z0123456789EXAMPLE0001 --change-batch file://swap.json'));
+    const jq = plan.find((l) => l.startsWith("jq '{Comment"))!;
+    expect(jq).toContain('if . == "PRIMARY" then "SECONDARY" else "PRIMARY" end');
+    expect(plan.some((l) => l.includes("Name=='shop.securecart.example.com.' && Failover"))).toBe(true);
+    expect(swap).toBeGreaterThan(plan.findIndex((l) => l.startsWith('aws rds switchover-global-cluster')));
+    expect(swap).toBeLessThan(plan.indexOf('npm run synth -- --config config/environments/prod.yaml'));
+  });
+
+  test('restarts the database clients in every region and removes what the old primary no longer renders', () => {
+    const plan = promotionPlan(config, 'us-west-2', 'switchover');
+    expect(plan.filter((l) => l.includes('rollout restart deployment/orders deployment/catalog'))).toHaveLength(2);
+    expect(plan).toContain('kubectl --context <us-east-1 cluster> -n securecart delete globalclusters.rds.services.k8s.aws orders catalog');
+    expect(plan).toContain('kubectl --context <us-east-1 cluster> -n securecart delete dbinstances.rds.services.k8s.aws orders-2 catalog-2');
+    expect(plan.join('\n')).toContain('set "primaryRegion: us-west-2"');
+  });
+
   test('refuses a target that is not a secondary region', () => {
     expect(() => promotionPlan(config, 'us-east-1', 'switchover')).toThrow(/us-east-1 is already the primary region of prod/);
     expect(() => promotionPlan(config, 'eu-west-1', 'failover')).toThrow(/--target eu-west-1 is not a region of prod: use one of us-east-1, us-west-2/);

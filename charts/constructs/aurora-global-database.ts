@@ -26,6 +26,8 @@ export interface AuroraGlobalDatabaseProps {
   readonly role: 'primary' | 'secondary';
   /** This region. */
   readonly region: string;
+  /** The primary region (a secondary joins from it). */
+  readonly primaryRegion: string;
   /** AZs to place instances in, one instance per AZ in order. */
   readonly availabilityZones: string[];
   /** Instances in this region (at least 2 in the primary: Multi-AZ). */
@@ -42,8 +44,8 @@ export interface AuroraGlobalDatabaseProps {
   /** Where this region's cluster endpoint is exported for the workloads. */
   readonly endpointExport: { readonly configMap: string; readonly key: string };
   /**
-   * Let the secondary accept writes and forward them to the primary, so a warm standby serves orders
-   * before it is promoted (and needs no endpoint change after).
+   * Let a secondary accept writes and forward them to the primary, so a warm standby serves orders
+   * before it is promoted. Set on the primary too: AWS applies it when a switchover demotes it.
    * @default true
    */
   readonly writeForwarding?: boolean;
@@ -53,7 +55,12 @@ export interface AuroraGlobalDatabaseProps {
 
 const ENGINE = {
   'aurora-postgresql': { family: (v: string) => `aurora-postgresql${v.split('.')[0]}`, tls: { 'rds.force_ssl': '1' }, logs: ['postgresql'] },
-  'aurora-mysql': { family: (v: string) => `aurora-mysql${v.split('.').slice(0, 2).join('.')}`, tls: { require_secure_transport: 'ON' }, logs: ['error', 'slowquery'] },
+  // Aurora MySQL forwards writes from a secondary only with a read consistency level set.
+  'aurora-mysql': {
+    family: (v: string) => `aurora-mysql${v.split('.').slice(0, 2).join('.')}`,
+    tls: { require_secure_transport: 'ON', aurora_replica_read_consistency: 'SESSION' },
+    logs: ['error', 'slowquery'],
+  },
 } as const;
 
 /**
@@ -103,10 +110,11 @@ export class AuroraGlobalDatabase extends Construct {
       tags,
     });
 
-    const primaryOnly =
+    const byRole =
       props.role === 'primary'
         ? { databaseName: props.databaseName, masterUsername: props.masterUsername, masterUserPassword: props.masterPassword }
-        : { enableGlobalWriteForwarding: props.writeForwarding ?? true };
+        : // An encrypted secondary needs a key of its own region, and the region it replicates from.
+          { kmsKeyID: 'alias/aws/rds', sourceRegion: props.primaryRegion };
     this.cluster = rds(
       'DBCluster',
       'Cluster',
@@ -125,7 +133,8 @@ export class AuroraGlobalDatabase extends Construct {
         preferredBackupWindow: '03:00-04:00',
         copyTagsToSnapshot: true,
         enableCloudwatchLogsExports: [...engine.logs],
-        ...primaryOnly,
+        enableGlobalWriteForwarding: props.writeForwarding ?? true,
+        ...byRole,
         tags,
       },
       // ACK skips the final snapshot unless told otherwise.
@@ -147,12 +156,15 @@ export class AuroraGlobalDatabase extends Construct {
       }),
     );
 
+    // The primary's apps use its writer; a secondary's use their local reader endpoint (the cluster
+    // endpoint of a secondary is inactive), forwarding writes. A promotion flips primaryRegion, so the
+    // exports swap and the pods are restarted to read them (npm run data:promote).
     new ApiObject(this, 'EndpointExport', {
       apiVersion: 'services.k8s.aws/v1alpha1',
       kind: 'FieldExport',
       metadata: { name: `${props.name}-endpoint` },
       spec: {
-        from: { path: '.status.endpoint', resource: { group: 'rds.services.k8s.aws', kind: 'DBCluster', name: props.name } },
+        from: { path: props.role === 'primary' ? '.status.endpoint' : '.status.readerEndpoint', resource: { group: 'rds.services.k8s.aws', kind: 'DBCluster', name: props.name } },
         to: { kind: 'configmap', name: props.endpointExport.configMap, key: props.endpointExport.key },
       },
     });

@@ -44,7 +44,28 @@ end
 return hs
 `;
 
-/** The ACK kinds the data tier renders, by API group. */
+/**
+ * FieldExport: the ACK runtime clears its conditions once an export succeeds and never sets Ready, so
+ * no condition means done; only a Terminal or Recoverable condition means trouble.
+ */
+export const FIELD_EXPORT_HEALTH = `hs = { status = "Healthy", message = "exported" }
+if obj.status ~= nil and obj.status.conditions ~= nil then
+  for _, c in ipairs(obj.status.conditions) do
+    if c.type == "ACK.Terminal" and c.status == "True" then
+      hs.status = "Degraded"
+      hs.message = c.message or "terminal error"
+      return hs
+    end
+    if c.type == "ACK.Recoverable" and c.status == "True" then
+      hs.status = "Progressing"
+      hs.message = c.message or "recoverable error, retrying"
+    end
+  end
+end
+return hs
+`;
+
+/** The ACK kinds the data tier renders, by API group, with the health script each gets. */
 export const ACK_KINDS: Record<string, string[]> = {
   'rds.services.k8s.aws': ['GlobalCluster', 'DBCluster', 'DBInstance', 'DBSubnetGroup', 'DBClusterParameterGroup'],
   'elasticache.services.k8s.aws': ['ReplicationGroup', 'CacheSubnetGroup'],
@@ -55,7 +76,7 @@ export const ACK_KINDS: Record<string, string[]> = {
 export function healthCustomizations(): Record<string, string> {
   const entries: Record<string, string> = { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH };
   for (const [group, kinds] of Object.entries(ACK_KINDS)) {
-    for (const kind of kinds) entries[`resource.customizations.health.${group}_${kind}`] = ACK_HEALTH;
+    for (const kind of kinds) entries[`resource.customizations.health.${group}_${kind}`] = kind === 'FieldExport' ? FIELD_EXPORT_HEALTH : ACK_HEALTH;
   }
   return entries;
 }
