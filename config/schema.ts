@@ -89,6 +89,12 @@ const regionalSizing = z
     minReplicas: z.number().int().min(2, 'must be at least 2: a single replica dies with its node or AZ (a warm standby must survive an AZ loss once it takes traffic)'),
     /** Ceiling of the HPA, above minReplicas so the HPA can scale out. */
     maxReplicas: z.number().int().max(500, 'must be at most 500: raise Karpenter and quota limits first, then this bound'),
+    /**
+     * Replicas the service needs to carry its normal load in this region (for a warm standby: once it
+     * takes over). The resilience report checks what survives a zone loss against it.
+     * @default minReplicas
+     */
+    requiredReplicas: z.number().int().min(1, 'must be at least 1').optional(),
     /** Per-region override of the service's resources (e.g. smaller pods in a warm standby). */
     resources: resources.optional(),
   })
@@ -96,6 +102,9 @@ const regionalSizing = z
   .superRefine((s, ctx) => {
     if (s.maxReplicas <= s.minReplicas) {
       ctx.addIssue({ code: 'custom', path: ['maxReplicas'], message: `maxReplicas ${s.maxReplicas} must be greater than minReplicas ${s.minReplicas} so the HPA can scale out: raise maxReplicas` });
+    }
+    if (s.requiredReplicas !== undefined && s.requiredReplicas > s.maxReplicas) {
+      ctx.addIssue({ code: 'custom', path: ['requiredReplicas'], message: `requiredReplicas ${s.requiredReplicas} is above maxReplicas ${s.maxReplicas}: the HPA could never reach it; raise maxReplicas` });
     }
   });
 
@@ -248,6 +257,10 @@ const budgets = z
   .object({
     /** Longest modeled time for customers to reach the secondary after the primary region fails. @default 90 */
     dnsFailoverSeconds: z.number().int().positive().default(90),
+    /** Share of each service's required capacity that must survive the loss of any one AZ of the primary region. @default 100 */
+    azLossCapacityPercent: z.number().min(0).max(100).default(100),
+    /** Longest modeled loss of order data (orders' database) when the primary region is lost. @default 1 */
+    orderDataRpoSeconds: z.number().min(0).default(1),
   })
   .strict();
 

@@ -1,16 +1,18 @@
 /**
- * `npm run resilience [-- --config FILE] [--manifests DIR] [--out FILE]`: writes docs/resilience.md from
- * the rendered manifests and the config, and exits 1 when a budget is violated.
+ * `npm run resilience [-- --config FILE] [--manifests DIR] [--out FILE]`: writes docs/resilience.md and
+ * its chart docs/resilience.svg from the rendered manifests and the config, and exits 1 when a budget
+ * is violated (each violation names the service or store and the shortfall).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
+import { resilienceSvg } from './resilience-chart';
 import { buildReport, readRendered } from './resilience-report';
 
 const ROOT = path.resolve(__dirname, '..');
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({ args: argv, options: { config: { type: 'string' }, manifests: { type: 'string' }, out: { type: 'string' } }, strict: true }).values;
@@ -23,7 +25,8 @@ function main(argv: string[]): number {
     const report = buildReport(config, readRendered(args.manifests ?? path.join(ROOT, 'manifests'), config));
     const out = args.out ?? path.join(ROOT, 'docs', 'resilience.md');
     fs.writeFileSync(out, report.markdown);
-    console.log(`wrote ${path.relative(process.cwd(), out)}: DNS failover ${report.dns.worstCaseSeconds} s (budget ${config.budgets.dnsFailoverSeconds} s)`);
+    fs.writeFileSync(path.join(path.dirname(out), 'resilience.svg'), await resilienceSvg(report, config.primaryRegion));
+    console.log(`wrote ${path.relative(process.cwd(), out)} and its chart: DNS failover ${report.dns.worstCaseSeconds} s, ${report.violations.length} budget violation(s)`);
     for (const v of report.violations) console.error(`budget violated: ${v}`);
     return report.violations.length ? 1 : 0;
   } catch (e) {
@@ -32,4 +35,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -1,0 +1,177 @@
+/**
+ * The resilience report: its arithmetic against hand-computed cases, its budgets, and its
+ * determinism.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseConfig } from '../config/load';
+import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution } from '../scripts/resilience-model';
+import { buildReport, chartRows, readRendered } from '../scripts/resilience-report';
+import { defaultConfigData, defaultInput, renderRegion, ROOT } from './helpers';
+
+const DNS = 'DoNotSchedule' as const;
+
+describe('replicas per zone and what survives a zone loss', () => {
+  test.each([
+    // replicas, zones, maxSkew, policy, balanced, worst zone, survivors
+    [3, 3, 1, DNS, [1, 1, 1], 1, 2],
+    [4, 3, 1, DNS, [2, 1, 1], 2, 2],
+    [5, 3, 1, DNS, [2, 2, 1], 2, 3],
+    [2, 3, 1, DNS, [1, 1, 0], 1, 1],
+    [1, 3, 1, DNS, [1, 0, 0], 1, 0],
+    [18, 3, 1, DNS, [6, 6, 6], 6, 12],
+    [10, 2, 1, DNS, [5, 5], 5, 5],
+    [7, 3, 2, DNS, [3, 2, 2], 3, 4],
+    [3, 3, 3, DNS, [1, 1, 1], 3, 0],
+    [6, 3, 1, 'ScheduleAnyway', [2, 2, 2], 6, 0],
+  ] as const)('%i pods over %i zones, maxSkew %i, %s', (replicas, zones, maxSkew, policy, balanced, worst, survivors) => {
+    expect(zoneDistribution(replicas, { zones, maxSkew, whenUnsatisfiable: policy })).toEqual({ balanced, maxInOneZone: worst, survivorsAfterZoneLoss: survivors });
+  });
+});
+
+describe('what a PodDisruptionBudget lets a drain evict', () => {
+  test.each([
+    [{ maxUnavailable: 1 }, 3, 1],
+    [{ maxUnavailable: '25%' }, 3, 1],
+    [{ maxUnavailable: '50%' }, 5, 3],
+    [{ maxUnavailable: 0 }, 3, 0],
+    [{ minAvailable: 2 }, 3, 1],
+    [{ minAvailable: '100%' }, 3, 0],
+    [{}, 3, 3],
+  ] as const)('%p at %i replicas: %i', (pdb, replicas, expected) => {
+    expect(evictionsAllowed(pdb, replicas)).toBe(expected);
+  });
+});
+
+describe('HPA scale-out under its behavior', () => {
+  const ours: ScaleUpBehavior = {
+    stabilizationWindowSeconds: 0,
+    selectPolicy: 'Max',
+    policies: [
+      { type: 'Percent', value: 100, periodSeconds: 15 },
+      { type: 'Pods', value: 4, periodSeconds: 15 },
+    ],
+  };
+  test('doubling or +4, whichever is more, every 15 s', () => {
+    expect(scaleOut(ours, 3, 18)).toEqual({ steps: 3, seconds: 45, path: [7, 14, 18] });
+    expect(scaleOut(ours, 2, 3)).toEqual({ steps: 1, seconds: 15, path: [3] });
+    expect(scaleOut(ours, 5, 5)).toEqual({ steps: 0, seconds: 0, path: [] });
+  });
+  test('Min picks the smaller step; a stabilization window delays the start', () => {
+    expect(scaleOut({ ...ours, selectPolicy: 'Min', stabilizationWindowSeconds: 60 }, 3, 18)).toEqual({ steps: 4, seconds: 120, path: [6, 10, 14, 18] });
+  });
+  test('disabled scale-up is an error, not an infinite loop', () => {
+    expect(() => scaleOut({ ...ours, selectPolicy: 'Disabled' }, 2, 4)).toThrow(/scale-up is disabled/);
+    expect(() => scaleOut({ policies: [{ type: 'Pods', value: 0, periodSeconds: 15 }] }, 2, 4)).toThrow(/never add a replica at 2/);
+  });
+});
+
+/** The rendered objects of every region for a config variant (in memory). */
+function rendered(mutate?: (c: any) => void) {
+  const input = defaultInput();
+  const data = defaultConfigData();
+  mutate?.(data);
+  const config = parseConfig(data);
+  return { config, objects: Object.fromEntries(config.regions.map((r) => [r.name, Object.values(renderRegion({ ...input, config }, r.name)).flat()])) };
+}
+
+describe('budgets', () => {
+  test('the default environment meets every budget', () => {
+    const { config, objects } = rendered();
+    const report = buildReport(config, objects);
+    expect(report.violations).toEqual([]);
+    for (const s of report.services.filter((x) => x.primary)) expect(s.survivors).toBeGreaterThanOrEqual(s.required);
+  });
+
+  test('an AZ loss that leaves less than the required capacity names the service and the shortfall', () => {
+    const { config, objects } = rendered((c) => (c.services.catalog.regions['us-east-1'] = { minReplicas: 2, maxReplicas: 12, requiredReplicas: 2 }));
+    expect(buildReport(config, objects).violations).toEqual([
+      'AZ loss in us-east-1: catalog keeps 1 of 2 pods, 50 % of the 2 it requires (budget 100 %): short by 1 pod(s); raise services.catalog.regions.us-east-1.minReplicas or its zone spread',
+    ]);
+  });
+
+  test('a spread that only prefers zones (ScheduleAnyway) guarantees no survivor', () => {
+    const { config, objects } = rendered();
+    const ui = objects['us-east-1'].find((o: any) => o.kind === 'Deployment' && o.metadata.name === 'ui')!;
+    ui.spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable = 'ScheduleAnyway';
+    expect(buildReport(config, objects).violations).toEqual([expect.stringMatching(/^AZ loss in us-east-1: ui keeps 0 of 3 pods, 0 % of the 2 it requires .*short by 2 pod\(s\)/)]);
+  });
+
+  test('a lower budget is met by less', () => {
+    const { config, objects } = rendered((c) => {
+      c.budgets.azLossCapacityPercent = 50;
+      c.services.catalog.regions['us-east-1'] = { minReplicas: 2, maxReplicas: 12, requiredReplicas: 2 };
+    });
+    expect(buildReport(config, objects).violations).toEqual([]);
+  });
+
+  test('order data without a cross-region copy breaks the RPO budget', () => {
+    const { config, objects } = rendered();
+    objects['us-west-2'] = objects['us-west-2'].filter((o: any) => !(o.kind === 'DBCluster' && o.metadata.name === 'orders'));
+    expect(buildReport(config, objects).violations).toEqual([
+      'order data RPO: Multi-AZ in one region loses everything since the last backup on a region loss, above the budget of 1 s: use an Aurora global database',
+    ]);
+  });
+
+  test('a PDB that allows no eviction is reported, since it blocks drains', () => {
+    const { config, objects } = rendered();
+    const pdb = objects['us-east-1'].find((o: any) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'orders')!;
+    pdb.spec.maxUnavailable = 0;
+    expect(buildReport(config, objects).violations).toEqual([expect.stringMatching(/^node drain in us-east-1: the PodDisruptionBudget of orders allows no eviction at 3 replicas/)]);
+  });
+
+  test('the standby’s time to full size counts HPA steps, a node and pod start', () => {
+    const { config, objects } = rendered();
+    const ui = buildReport(config, objects).regionLoss.find((x) => x.service === 'ui')!;
+    expect(ui).toEqual({ service: 'ui', standbyMin: 2, fullSize: 3, hpaSeconds: 15, readySeconds: 30 + 15 + 60 + 60 });
+  });
+});
+
+describe('the report', () => {
+  const { config, objects } = rendered();
+
+  test('is deterministic', () => {
+    expect(buildReport(config, objects).markdown).toBe(buildReport(config, rendered().objects).markdown);
+  });
+
+  test('the committed docs/resilience.md is the report of the committed manifests (run npm run resilience)', () => {
+    const committed = readRendered(path.join(ROOT, 'manifests'), config);
+    expect(fs.readFileSync(path.join(ROOT, 'docs', 'resilience.md'), 'utf8')).toBe(buildReport(config, committed).markdown);
+  });
+
+  test('the chart shows, per service of the primary, required vs running in each scenario', () => {
+    const rows = chartRows(buildReport(config, objects));
+    expect(rows).toHaveLength(5 * 4);
+    expect(rows.filter((r) => r.service === 'ui')).toEqual([
+      { service: 'ui', scenario: 'required', replicas: 2, kind: 'required' },
+      { service: 'ui', scenario: 'normal (primary at min)', replicas: 3, kind: 'running' },
+      { service: 'ui', scenario: 'after worst AZ loss', replicas: 2, kind: 'running' },
+      { service: 'ui', scenario: 'after region loss (standby at floor)', replicas: 2, kind: 'running' },
+    ]);
+  });
+
+  test('npm run resilience writes the same SVG twice, and the committed one is current', () => {
+    const out = fs.mkdtempSync(path.join(require('os').tmpdir(), 'res-'));
+    const run = () => spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'resilience.ts'), '--out', path.join(out, 'resilience.md')], { encoding: 'utf8', cwd: ROOT });
+    const first = run();
+    expect(first.status).toBe(0);
+    const svg = fs.readFileSync(path.join(out, 'resilience.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg /);
+    expect(svg).toContain('after worst AZ loss');
+    expect(run().status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'resilience.svg'), 'utf8')).toBe(svg);
+    expect(fs.readFileSync(path.join(ROOT, 'docs', 'resilience.svg'), 'utf8')).toBe(svg);
+  });
+
+  test('a violated budget makes npm run resilience exit 1 with the message', () => {
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'res-bad-'));
+    const data = defaultConfigData();
+    data.budgets.dnsFailoverSeconds = 60;
+    const file = path.join(dir, 'env.yaml');
+    fs.writeFileSync(file, require('yaml').stringify(data));
+    const run = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'resilience.ts'), '--config', file, '--out', path.join(dir, 'r.md')], { encoding: 'utf8', cwd: ROOT });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('budget violated: DNS failover: modeled 90 s exceeds the budget of 60 s by 30 s');
+  });
+});
