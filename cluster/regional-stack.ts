@@ -4,7 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
-import { KARPENTER_BASELINE_POOL } from '../config/karpenter';
+import { KARPENTER_BASELINE_POOL, NODE_EXPIRY, nodeRequirements } from '../config/karpenter';
 import { regionalStackName } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { CredentialsSyncAddOn } from './addons/credentials-sync';
@@ -94,14 +94,8 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
       version: VERSIONS.karpenter,
       interruptionHandling: true,
       nodePoolSpec: {
-        requirements: [
-          { key: 'topology.kubernetes.io/zone', operator: 'In', values: [...region.availabilityZones] },
-          { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
-          { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
-          { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
-          { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['5'] },
-        ],
-        expireAfter: '720h',
+        requirements: nodeRequirements(region.availabilityZones, 'on-demand'),
+        expireAfter: NODE_EXPIRY,
         disruption: {
           consolidationPolicy: 'WhenEmptyOrUnderutilized',
           consolidateAfter: '5m',

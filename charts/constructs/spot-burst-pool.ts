@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { LABELS, WELL_KNOWN } from '../constants';
+import { NODE_EXPIRY, nodeRequirements } from '../../config/karpenter';
+import { LABELS } from '../constants';
 import { applyLabels } from '../labels';
 
 export interface SpotBurstPoolProps {
@@ -37,14 +38,8 @@ export class SpotBurstPool extends Construct {
         template: {
           spec: {
             nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: props.nodeClass },
-            requirements: [
-              { key: WELL_KNOWN.zone, operator: 'In', values: props.availabilityZones },
-              { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] },
-              { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
-              { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
-              { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['5'] },
-            ],
-            expireAfter: '720h',
+            requirements: nodeRequirements(props.availabilityZones, 'spot'),
+            expireAfter: NODE_EXPIRY,
           },
         },
         disruption: {
