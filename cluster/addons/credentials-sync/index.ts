@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
+import { addManifestAfter } from '../manifest-after';
 
 /** A Secrets Manager secret mirrored into a Kubernetes Secret of the same shape. */
 export interface SyncedCredential {
@@ -38,13 +39,8 @@ export class CredentialsSyncAddOn implements blueprints.ClusterAddOn {
 
   constructor(private readonly props: CredentialsSyncAddOnProps) {}
 
-  async deploy(clusterInfo: blueprints.ClusterInfo): Promise<Construct> {
-    const externalSecrets = clusterInfo.getScheduledAddOn(blueprints.addons.ExternalsSecretsAddOn.name);
-    if (!externalSecrets) throw new Error('credentials-sync needs the ExternalsSecretsAddOn: add it before this add-on');
-    const operator = await externalSecrets;
-    const manifest = clusterInfo.cluster.addManifest('credentials-sync', this.store(), ...this.props.credentials.map((c) => this.sync(c)));
-    manifest.node.addDependency(operator);
-    return manifest;
+  deploy(clusterInfo: blueprints.ClusterInfo): Promise<Construct> {
+    return addManifestAfter(clusterInfo, blueprints.addons.ExternalsSecretsAddOn.name, this.id, [this.store(), ...this.props.credentials.map((c) => this.sync(c))]);
   }
 
   private store(): Record<string, unknown> {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
 import { PlatformConfig } from '../../../config/schema';
 import { bootstrapProject, rootApplication } from '../../../charts/gitops';
+import { addManifestAfter } from '../manifest-after';
 
 export interface GitOpsBootstrapAddOnProps {
   readonly config: PlatformConfig;
@@ -19,12 +20,7 @@ export class GitOpsBootstrapAddOn implements blueprints.ClusterAddOn {
 
   constructor(private readonly props: GitOpsBootstrapAddOnProps) {}
 
-  async deploy(clusterInfo: blueprints.ClusterInfo): Promise<Construct> {
-    const argocd = clusterInfo.getScheduledAddOn(blueprints.addons.ArgoCDAddOn.name);
-    if (!argocd) throw new Error('gitops-bootstrap needs the ArgoCDAddOn: add it before this add-on');
-    const chart = await argocd;
-    const manifest = clusterInfo.cluster.addManifest('gitops-bootstrap', bootstrapProject(this.props.config), rootApplication(this.props.config, this.props.region));
-    manifest.node.addDependency(chart);
-    return manifest;
+  deploy(clusterInfo: blueprints.ClusterInfo): Promise<Construct> {
+    return addManifestAfter(clusterInfo, blueprints.addons.ArgoCDAddOn.name, this.id, [bootstrapProject(this.props.config), rootApplication(this.props.config, this.props.region)]);
   }
 }
