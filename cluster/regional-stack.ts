@@ -11,6 +11,7 @@ import { CredentialsSyncAddOn } from './addons/credentials-sync';
 import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
 import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
 import { CREDENTIALS, clusterName, commonTags, regionalHostname, secretName, secretPrefix } from './naming';
+import { RegionalAlarms } from './regional-alarms';
 import { RegionalPrerequisites } from './regional-prerequisites';
 import { ShopVpcProvider, SUBNET_TIERS } from './vpc-provider';
 
@@ -205,6 +206,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   fenceExternalDns(stack, config, region);
   const clusterInfo = stack.getClusterInfo();
   const prerequisites = new RegionalPrerequisites(stack, 'Prerequisites', { config, region, cluster: clusterInfo.cluster, vpc: clusterInfo.cluster.vpc });
+  new RegionalAlarms(stack, 'Alarms', { config });
   return { stack, prerequisites };
 }
 

@@ -279,6 +279,19 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     });
   });
 
+  test('ALB and target 5xx alarms over the region’s ALBs notify an encrypted regional topic', () => {
+    const alarms = resourcesOf(t(), 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms.map((a) => a.Metrics[0].Expression).sort()).toEqual([
+      'SELECT SUM(HTTPCode_ELB_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer)',
+      'SELECT SUM(HTTPCode_Target_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer)',
+    ]);
+    for (const a of alarms) {
+      expect(a).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 50, EvaluationPeriods: 3 });
+      expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+    }
+    t().hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
   test('outputs every value the charts read from this stack', () => {
     const outputs = Object.keys(t().toJSON().Outputs);
     expect(outputs).toEqual(expect.arrayContaining([...Object.values(REGIONAL_OUTPUT_KEYS), 'WebAclArn', 'CertificateArn']));
