@@ -84,6 +84,14 @@ export const SHUTDOWN = {
 /** UID/GID the sample images run as. */
 export const RUN_AS_USER = 1000;
 
+/**
+ * catalog builds its MySQL DSN as `user:password@tcp(<endpoint>)/<db name>` and has no TLS setting, while
+ * the cluster refuses plain-text connections (require_secure_transport). The Go MySQL driver reads DSN
+ * parameters after the database name, so the name carries the TLS mode. `skip-verify` encrypts but does
+ * not verify the server: the RDS CA is not in the image's trust store (the SG limits who can answer).
+ */
+export const CATALOG_DB_NAME_WITH_TLS = 'catalog?tls=skip-verify';
+
 /** Logical database names inside the shop's database clusters. */
 export const DATABASE_NAMES = {
   catalog: 'catalog',

@@ -16,7 +16,22 @@ export interface RenderInput {
   readonly outputs: PlatformOutputs;
   /** Version of this platform repository (`app.kubernetes.io/version` of platform objects). */
   readonly platformVersion: string;
+  /**
+   * The files the render came from, recorded as `environment.json` next to the manifests so that CI
+   * and `npm run resilience` re-check the environment that was actually rendered.
+   * @default not recorded
+   */
+  readonly source?: RenderSource;
 }
+
+/** Config and outputs files of a render, relative to the repository root where they live in it. */
+export interface RenderSource {
+  readonly config: string;
+  readonly outputs: string;
+}
+
+/** Name of the file, next to the region folders, that records which environment was rendered. */
+export const ENVIRONMENT_FILE = 'environment.json';
 
 /** The charts of a region, in the order Argo CD applies them. Each renders to `<name>.yaml`. */
 export const CHART_NAMES = ['platform', 'data', 'apps', 'edge'] as const;
@@ -69,6 +84,7 @@ export function renderManifests(input: RenderInput, outDir: string, argocdDir?: 
         gitops.synth();
       }
     }
+    if (input.source) fs.writeFileSync(path.join(staging, 'manifests', ENVIRONMENT_FILE), `${JSON.stringify(input.source, null, 2)}\n`);
     const files = listRendered(path.join(staging, 'manifests'));
     checkComplete(input.config, files, path.join(staging, 'manifests'), CHART_NAMES);
     if (targets.argocd) checkComplete(input.config, listRendered(path.join(staging, 'argocd')), path.join(staging, 'argocd'), ARGOCD_CHART_NAMES);

@@ -8,7 +8,7 @@ import { parseImage, PlatformConfig, RegionConfig, ServiceName } from '../config
 import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
 import { EnvVar, HealthEndpoints } from './constructs/highly-available-service';
 import { SECRET_KEYS } from '../config/credentials';
-import { DATA_ENDPOINTS, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
+import { CATALOG_DB_NAME_WITH_TLS, DATA_ENDPOINTS, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
 
 /** Which backend a service talks to, for its egress NetworkPolicy. */
 export type Backend = 'mysql' | 'postgres' | 'redis' | 'aws-apis' | 'none';
@@ -81,7 +81,7 @@ export function workloadSpecs(
         { name: 'RETAIL_CATALOG_PERSISTENCE_PROVIDER', value: 'mysql' },
         { name: 'CATALOG_DB_HOST', configMap: endpoint(DATA_ENDPOINTS.catalogDbHost) },
         { name: 'RETAIL_CATALOG_PERSISTENCE_ENDPOINT', value: `$(CATALOG_DB_HOST):${PORTS.mysql}` },
-        { name: 'RETAIL_CATALOG_PERSISTENCE_DB_NAME', value: DATABASE_NAMES.catalog },
+        { name: 'RETAIL_CATALOG_PERSISTENCE_DB_NAME', value: CATALOG_DB_NAME_WITH_TLS },
         { name: 'RETAIL_CATALOG_PERSISTENCE_USER', secret: secret(out.catalogDbSecretName, SECRET_KEYS.username) },
         { name: 'RETAIL_CATALOG_PERSISTENCE_PASSWORD', secret: secret(out.catalogDbSecretName, SECRET_KEYS.password) },
       ],

@@ -8,6 +8,7 @@ import { KARPENTER_BASELINE_POOL, NODE_EXPIRY, nodeRequirements } from '../confi
 import { regionalStackName } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { CredentialsSyncAddOn } from './addons/credentials-sync';
+import { DeschedulerAddOn } from './addons/descheduler';
 import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
 import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
 import { CREDENTIALS, clusterName, commonTags, regionalHostname, secretName, secretPrefix } from './naming';
@@ -39,6 +40,7 @@ export const VERSIONS = {
   metricsServer: '3.13.1',
   awsLoadBalancerController: '3.4.0',
   argoCd: '10.1.2',
+  descheduler: '0.34.0',
 } as const;
 
 export interface RegionalStack {
@@ -91,6 +93,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     new blueprints.addons.KubeProxyAddOn(VERSIONS.kubeProxy[config.kubernetesVersion]),
     new blueprints.addons.AwsLoadBalancerControllerAddOn({ version: VERSIONS.awsLoadBalancerController, enableWafv2: true }),
     new blueprints.addons.MetricsServerAddOn({ version: VERSIONS.metricsServer }),
+    new DeschedulerAddOn({ version: VERSIONS.descheduler, namespaces: [config.namespace] }),
     new blueprints.addons.KarpenterV1AddOn({
       version: VERSIONS.karpenter,
       interruptionHandling: true,

@@ -89,6 +89,15 @@ export interface PublicRecord {
   readonly evaluateTargetHealth?: string;
 }
 
+/** The config and outputs files a manifests folder was rendered from (absolute paths), if recorded. */
+export function renderedEnvironment(manifestsDir: string): { config: string; outputs: string } | undefined {
+  const file = path.join(manifestsDir, 'environment.json');
+  if (!fs.existsSync(file)) return undefined;
+  const recorded = JSON.parse(fs.readFileSync(file, 'utf8')) as { config: string; outputs: string };
+  const root = path.resolve(manifestsDir, '..');
+  return { config: path.resolve(root, recorded.config), outputs: path.resolve(root, recorded.outputs) };
+}
+
 /** Reads every YAML document of manifests/<region>/*.yaml for each configured region. */
 export function readRendered(manifestsDir: string, config: PlatformConfig): Record<string, Rendered[]> {
   return Object.fromEntries(
@@ -280,7 +289,7 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     '',
     '## Losing one Availability Zone',
     '',
-    `Replicas per AZ follow each Deployment's zone topology spread. With \`DoNotSchedule\` and maxSkew k over Z zones, one zone holds at most floor((n + (Z−1)·k) / Z) of n pods; that is what an AZ loss takes. \`ScheduleAnyway\` guarantees nothing. Budget: ${config.budgets.azLossCapacityPercent} % of the required replicas survive in the primary region.`,
+    `Replicas per AZ follow each Deployment's zone topology spread. With \`DoNotSchedule\` and maxSkew k over Z zones, one zone holds at most floor((n + (Z−1)·k) / Z) of n pods; that is what an AZ loss takes. \`ScheduleAnyway\` guarantees nothing. The scheduler enforces the spread when it places pods; an HPA scale-down or a zone's return can leave it skewed until the descheduler (every 5 minutes) re-spreads the pods, so the figures hold from then on, not in the minutes after a scale-down. Budget: ${config.budgets.azLossCapacityPercent} % of the required replicas survive in the primary region.`,
     '',
     '| service | region | spread | replicas per AZ at min / max | survivors of the worst AZ loss (at min) | CPU left | required | share of required | drain evicts | HPA max/min | min→max |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -315,11 +324,11 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     '',
     'From its own floors to the primary\'s, the standby\'s HPAs react to the new load, Karpenter adds nodes and the pods start. Until then the standby serves with what it runs; reads and carts work at once, order writes are forwarded to the (lost) primary until the databases are promoted (below).',
     '',
-    '| service | standby floor | full size | HPA steps | ready after (worst case) |',
+    '| service | standby floor | full size | HPA steps | ready after (expected) |',
     '|---|---|---|---|---|',
     ...r.regionLoss.map((x) => `| ${x.service} | ${x.standbyMin} | ${x.fullSize} | ${x.hpaSeconds} s | ${x.readySeconds} s |`),
     '',
-    `Ready after = metrics to decision (${FIGURES.metricsToDecision.seconds} s) + HPA steps + a new node (${FIGURES.karpenterNode.seconds} s) + pod start (${FIGURES.podStart.seconds} s). The standby is at full size about ${longestReady} s after it takes traffic, i.e. about ${r.dns.worstCaseSeconds + longestReady} s after the primary fails.`,
+    `Ready after = metrics to decision (${FIGURES.metricsToDecision.seconds} s) + HPA steps + a new node (${FIGURES.karpenterNode.seconds} s) + pod start (${FIGURES.podStart.seconds} s, typical; the startup probe tolerates up to 180 s, which would add ${180 - FIGURES.podStart.seconds} s). The standby is at full size about ${longestReady} s after it takes traffic, i.e. about ${r.dns.worstCaseSeconds + longestReady} s after the primary fails.`,
     '',
     '### Data',
     '',

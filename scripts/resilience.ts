@@ -8,7 +8,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
 import { resilienceSvg } from './resilience-chart';
-import { buildReport, readRendered } from './resilience-report';
+import { buildReport, readRendered, renderedEnvironment } from './resilience-report';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -21,8 +21,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const config = loadConfig(args.config ?? DEFAULT_CONFIG_FILE);
-    const report = buildReport(config, readRendered(args.manifests ?? path.join(ROOT, 'manifests'), config));
+    const manifests = args.manifests ?? path.join(ROOT, 'manifests');
+    // By default, the environment the manifests were rendered from.
+    const config = loadConfig(args.config ?? renderedEnvironment(manifests)?.config ?? DEFAULT_CONFIG_FILE);
+    const report = buildReport(config, readRendered(manifests, config));
     const out = args.out ?? path.join(ROOT, 'docs', 'resilience.md');
     fs.writeFileSync(out, report.markdown);
     fs.writeFileSync(path.join(path.dirname(out), 'resilience.svg'), await resilienceSvg(report, config.primaryRegion));

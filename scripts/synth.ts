@@ -13,7 +13,7 @@ import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
 import { defaultOutputsFile, loadOutputs } from '../config/outputs';
 
 const ROOT = path.resolve(__dirname, '..');
-const USAGE = 'usage: npm run synth -- [--config FILE] [--outputs FILE] [--out DIR] [--cdk-out DIR] [--only charts|cluster]';
+const USAGE = 'usage: npm run synth -- [--config FILE] [--outputs FILE] [--out DIR] [--argocd-out DIR] [--cdk-out DIR] [--only charts|cluster]';
 
 export async function main(argv: string[]): Promise<number> {
   let args;
@@ -26,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         'cdk-out': { type: 'string' },
         only: { type: 'string' },
+        'argocd-out': { type: 'string' },
       },
       strict: true,
     }).values;
@@ -35,7 +36,11 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const config = loadConfig(args.config ?? DEFAULT_CONFIG_FILE);
+    const configFile = args.config ?? DEFAULT_CONFIG_FILE;
+    const config = loadConfig(configFile);
+    // Every input is read before anything is written.
+    const outputsFile = args.outputs ?? defaultOutputsFile(config.name);
+    const outputs = args.only === 'cluster' ? undefined : loadOutputs(config, outputsFile);
     // The templates first: if their synth fails (a cdk-nag finding, say), manifests/ is still untouched.
     if (args.only !== 'charts') {
       const { synthCluster } = await import('../cluster/synth');
@@ -46,13 +51,15 @@ export async function main(argv: string[]): Promise<number> {
     if (args.only !== 'cluster') {
       // Loaded lazily: the cluster app alone does not need cdk8s, and vice versa.
       const { renderManifests } = await import('../charts/render');
-      const outputs = loadOutputs(config, args.outputs ?? defaultOutputsFile(config.name));
       const platformVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
       const outDir = args.out ?? path.join(ROOT, 'manifests');
-      // argocd/ sits next to the manifests it points at.
-      const argocdDir = path.join(path.dirname(outDir), 'argocd');
-      const files = renderManifests({ config, outputs, platformVersion }, outDir, argocdDir);
-      console.log(`rendered ${files.length} files for ${config.regions.map((r) => r.name).join(', ')} into ${path.relative(process.cwd(), outDir) || '.'} (and their Argo CD applications into ${path.relative(process.cwd(), argocdDir)})`);
+      // The repository's argocd/ only goes with the repository's manifests/: a render elsewhere (--out)
+      // writes Argo CD files only where --argocd-out says.
+      const argocdDir = args['argocd-out'] ?? (args.out ? undefined : path.join(ROOT, 'argocd'));
+      const source = { config: repoPath(configFile), outputs: repoPath(outputsFile) };
+      const files = renderManifests({ config, outputs: outputs!, platformVersion, source }, outDir, argocdDir);
+      const where = (dir: string) => path.relative(process.cwd(), dir) || '.';
+      console.log(`rendered ${files.length} files for ${config.regions.map((r) => r.name).join(', ')} into ${where(outDir)}${argocdDir ? ` and their Argo CD applications into ${where(argocdDir)}` : ' (Argo CD files not rendered: pass --argocd-out DIR)'}`);
     }
     return 0;
   } catch (e) {
@@ -60,6 +67,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`error: ${what}\nnothing was written: manifests are unchanged.`);
     return 1;
   }
+}
+
+/** A path relative to the repository root when it lies inside it (portable between checkouts). */
+function repoPath(file: string): string {
+  const relative = path.relative(ROOT, path.resolve(file));
+  return relative.startsWith('..') ? path.resolve(file) : relative.split(path.sep).join('/');
 }
 
 if (require.main === module) {

@@ -130,12 +130,21 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
   test('Helm add-ons: load balancer controller, Karpenter, metrics-server, ExternalDNS, External Secrets, ACK RDS and ElastiCache, Argo CD', () => {
     const charts = helmCharts(t());
     expect(Object.keys(charts).sort()).toEqual(
-      ['argo-cd', 'aws-load-balancer-controller', 'elasticache-chart', 'external-dns', 'external-secrets', 'karpenter', 'karpenter-crd', 'metrics-server', 'rds-chart'].sort(),
+      ['argo-cd', 'aws-load-balancer-controller', 'descheduler', 'elasticache-chart', 'external-dns', 'external-secrets', 'karpenter', 'karpenter-crd', 'metrics-server', 'rds-chart'].sort(),
     );
     expect(charts.karpenter.Version).toBe(VERSIONS.karpenter);
     expect(charts['rds-chart'].Version).toBe(VERSIONS.ackRds);
     expect(charts['elasticache-chart'].Version).toBe(VERSIONS.ackElastiCache);
     for (const c of Object.values(charts)) expect(c.Version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('the descheduler restores zone spread in the shop namespace after scale-downs and zone recovery', () => {
+    const values = JSON.parse(helmCharts(t()).descheduler.Values);
+    const profile = values.deschedulerPolicy.profiles[0];
+    const spread = profile.pluginConfig.find((p: any) => p.name === 'RemovePodsViolatingTopologySpreadConstraint');
+    expect(spread.args).toMatchObject({ constraints: ['DoNotSchedule'], namespaces: { include: [config.namespace] } });
+    expect(profile.plugins.balance.enabled).toEqual(['RemovePodsViolatingTopologySpreadConstraint']);
+    expect(profile.pluginConfig.find((p: any) => p.name === 'DefaultEvictor').args.evictLocalStoragePods).toBe(true);
   });
 
   test('ExternalDNS cannot change the other regions’ own records', () => {

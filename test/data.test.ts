@@ -146,6 +146,15 @@ describe.each(config.regions.map((r) => r.name))('data tier in %s', (region) => 
     }
   });
 
+  test('clients speak TLS where the parameter group demands it', () => {
+    const catalog = named(region, 'DBClusterParameterGroup', 'catalog-tls');
+    expect(catalog.spec.parameterOverrides.require_secure_transport).toBe('ON');
+    const env = data[region].apps.find((o) => o.kind === 'Deployment' && o.metadata.name === 'catalog')!.spec.template.spec.containers[0].env;
+    const dbName = env.find((e: any) => e.name === 'RETAIL_CATALOG_PERSISTENCE_DB_NAME').value as string;
+    expect(dbName.split('?')[0]).toBe(named(primary, 'DBCluster', 'catalog').spec.databaseName);
+    expect(dbName).toMatch(/[?&]tls=(true|skip-verify|preferred)/);
+  });
+
   test('every credential the data tier references is one the cluster syncs from Secrets Manager', () => {
     const refs = JSON.stringify(data[region].data).match(/"(masterUserPassword|authToken)":\{[^}]*\}/g) ?? [];
     expect(refs.length).toBe(isPrimary ? 3 : 1);

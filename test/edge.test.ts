@@ -2,13 +2,12 @@
  * The edge of every region: the ALB Ingresses, the Route 53 records external-dns derives from them,
  * and the modeled time for customers to reach the secondary region.
  */
-import * as path from 'path';
 import { parseConfig } from '../config/load';
 import { ALB_PREFIX, EXTERNAL_DNS_PREFIX, SHUTDOWN } from '../charts/constants';
 import { failoverModel } from '../charts/failover-model';
 import { VERSIONS } from '../cluster/regional-stack';
-import { buildReport, readRendered } from '../scripts/resilience-report';
-import { defaultConfigData, defaultInput, K8sObject, renderRegion, ROOT } from './helpers';
+import { buildReport } from '../scripts/resilience-report';
+import { defaultConfigData, defaultInput, K8sObject, renderRegion } from './helpers';
 
 const input = defaultInput();
 const { config } = input;
@@ -149,7 +148,8 @@ describe('failover time model', () => {
 });
 
 describe('resilience report (DNS section)', () => {
-  const rendered = readRendered(path.join(ROOT, 'manifests'), config);
+  // The default environment's render: the DNS section must hold for it whatever the repository deploys.
+  const rendered = Object.fromEntries(config.regions.map((r) => [r.name, Object.values(renderRegion(input, r.name)).flat()])) as any;
 
   test('the default is within budget and prints the modeled time', () => {
     const report = buildReport(config, rendered);

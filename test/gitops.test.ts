@@ -10,9 +10,10 @@ import { ArgoCdChart } from '../charts/argocd-chart';
 import { chartApplication, PROJECTS, rootApplication, ROOT_APP, WAVES } from '../charts/gitops';
 import { ARGOCD_CHART_NAMES, buildRegion, CHART_NAMES } from '../charts/render';
 import { ACK_KINDS } from '../cluster/addons/gitops-bootstrap/health-checks';
-import { defaultConfigData, defaultInput, K8sObject, parseDocs, renderRegion, ROOT } from './helpers';
+import { committedInput, defaultConfigData, K8sObject, parseDocs, renderRegion, ROOT } from './helpers';
 
-const input = defaultInput();
+// The committed argocd/ belongs to the environment the repository renders (manifests/environment.json).
+const input = committedInput();
 const { config } = input;
 const committed = (region: string): K8sObject[] =>
   ARGOCD_CHART_NAMES.flatMap((f) => parseDocs(fs.readFileSync(path.join(ROOT, 'argocd', region, `${f}.yaml`), 'utf8')));

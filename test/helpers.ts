@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG_FILE, loadConfig, readYamlFile } from '../config/load';
 import { loadOutputs } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { buildRegion, ChartName, RenderInput } from '../charts/render';
+import { renderedEnvironment } from '../scripts/resilience-report';
 
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -21,6 +22,19 @@ export function defaultConfigData(): Record<string, any> {
 
 export function defaultInput(config: PlatformConfig = loadConfig()): RenderInput {
   return { config, outputs: loadOutputs(config), platformVersion: '0.0.0-test' };
+}
+
+/**
+ * The environment the committed manifests/ were rendered from (manifests/environment.json), as the
+ * render input that reproduces them: CI checks whatever environment the repository deploys.
+ */
+export function committedInput(): RenderInput {
+  const recorded = renderedEnvironment(path.join(ROOT, 'manifests'));
+  if (!recorded) throw new Error('manifests/environment.json is missing: run npm run synth');
+  const config = loadConfig(recorded.config);
+  const source = JSON.parse(fs.readFileSync(path.join(ROOT, 'manifests', 'environment.json'), 'utf8'));
+  const platformVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  return { config, outputs: loadOutputs(config, recorded.outputs), platformVersion, source };
 }
 
 /** Renders one region in memory: objects per chart. */

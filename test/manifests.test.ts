@@ -2,14 +2,13 @@
  * Invariants over every rendered object of every region: what Argo CD will apply, checked the way a
  * reviewer (or kube-linter, Polaris, kube-score and the restricted Pod Security Standard) would.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { DATA_ENDPOINTS, LABELS, PART_OF, SHUTDOWN } from '../charts/constants';
 import { CHART_NAMES, renderManifests } from '../charts/render';
 import { serviceUrl } from '../charts/workloads';
 import { KARPENTER_BASELINE_POOL } from '../config/karpenter';
 import { SERVICE_NAMES } from '../config/schema';
-import { defaultInput, K8sObject, readTree, renderRegion, ROOT, tmpDir } from './helpers';
+import { committedInput, defaultInput, K8sObject, readTree, renderRegion, ROOT, tmpDir } from './helpers';
 
 const input = defaultInput();
 const { config } = input;
@@ -212,6 +211,8 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
       RETAIL_CATALOG_PERSISTENCE_PROVIDER: 'mysql',
       CATALOG_DB_HOST: fromEndpoints(DATA_ENDPOINTS.catalogDbHost),
       RETAIL_CATALOG_PERSISTENCE_ENDPOINT: '$(CATALOG_DB_HOST):3306',
+      // The database the cluster creates, with the TLS mode its driver needs for a TLS-only cluster.
+      RETAIL_CATALOG_PERSISTENCE_DB_NAME: 'catalog?tls=skip-verify',
       RETAIL_CATALOG_PERSISTENCE_PASSWORD: { secretKeyRef: { name: out.catalogDbSecretName, key: 'password' } },
     });
     expect(envOf('orders')).toMatchObject({
@@ -266,7 +267,7 @@ describe('across regions', () => {
 describe('rendered files', () => {
   test('the committed manifests/ and argocd/ equal a fresh render (run `npm run synth` after changing charts or config)', () => {
     const fresh = tmpDir('fresh-');
-    renderManifests({ ...input, platformVersion: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version }, path.join(fresh, 'manifests'), path.join(fresh, 'argocd'));
+    renderManifests(committedInput(), path.join(fresh, 'manifests'), path.join(fresh, 'argocd'));
     expect(readTree(path.join(ROOT, 'manifests'))).toEqual(readTree(path.join(fresh, 'manifests')));
     expect(readTree(path.join(ROOT, 'argocd'))).toEqual(readTree(path.join(fresh, 'argocd')));
   });

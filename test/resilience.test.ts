@@ -8,7 +8,7 @@ import * as path from 'path';
 import { parseConfig } from '../config/load';
 import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution } from '../scripts/resilience-model';
 import { buildReport, chartRows, readRendered } from '../scripts/resilience-report';
-import { defaultConfigData, defaultInput, renderRegion, ROOT } from './helpers';
+import { committedInput, defaultConfigData, defaultInput, renderRegion, ROOT } from './helpers';
 
 const DNS = 'DoNotSchedule' as const;
 
@@ -136,8 +136,9 @@ describe('the report', () => {
   });
 
   test('the committed docs/resilience.md is the report of the committed manifests (run npm run resilience)', () => {
-    const committed = readRendered(path.join(ROOT, 'manifests'), config);
-    expect(fs.readFileSync(path.join(ROOT, 'docs', 'resilience.md'), 'utf8')).toBe(buildReport(config, committed).markdown);
+    const env = committedInput().config;
+    const committed = readRendered(path.join(ROOT, 'manifests'), env);
+    expect(fs.readFileSync(path.join(ROOT, 'docs', 'resilience.md'), 'utf8')).toBe(buildReport(env, committed).markdown);
   });
 
   test('the chart shows, per service of the primary, required vs running in each scenario', () => {

@@ -33,7 +33,32 @@ describe('npm run synth', () => {
     expect(code).toBe(0);
     const expected = ['us-east-1', 'us-west-2'].flatMap((r) => CHART_NAMES.map((c) => `${r}/${c}.yaml`)).sort();
     expect(stdout).toContain(`rendered ${expected.length} files for us-east-1, us-west-2`);
-    expect(Object.keys(readTree(out))).toEqual(expected);
+    const tree = readTree(out);
+    expect(Object.keys(tree)).toEqual(['environment.json', ...expected]);
+    // Which environment was rendered, so CI and the resilience report re-check that one.
+    expect(JSON.parse(tree['environment.json'])).toEqual({ config: 'config/environments/prod.yaml', outputs: 'config/outputs/prod.json' });
+    // A render elsewhere never touches the repository's argocd/: Argo CD files only where asked.
+    expect(siblingsOf(out)).toEqual(['manifests']);
+    expect(stdout).toContain('Argo CD files not rendered: pass --argocd-out DIR');
+  });
+
+  test('--argocd-out renders the Argo CD files where asked', () => {
+    const dir = tmpDir('cli-argocd-');
+    const { code } = synth(['--out', path.join(dir, 'm'), '--argocd-out', path.join(dir, 'a')]);
+    expect(code).toBe(0);
+    expect(Object.keys(readTree(path.join(dir, 'a')))).toEqual(['us-east-1/applications.yaml', 'us-east-1/bootstrap.yaml', 'us-west-2/applications.yaml', 'us-west-2/bootstrap.yaml']);
+  });
+
+  test('a missing outputs file fails before anything is written, CloudFormation templates included', () => {
+    const dir = tmpDir('cli-outputs-');
+    const data = defaultConfigData();
+    data.name = 'staging';
+    const file = path.join(dir, 'staging.yaml');
+    fs.writeFileSync(file, YAML.stringify(data));
+    const result = spawnSync(TSX, [path.join(ROOT, 'scripts', 'synth.ts'), '--config', file, '--out', path.join(dir, 'm'), '--cdk-out', path.join(dir, 'cdk.out')], { encoding: 'utf8', cwd: ROOT });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/outputs\/staging\.json:\n {2}- outputs file: cannot read it \(ENOENT\): run "cdk deploy --all --outputs-file/);
+    expect(fs.readdirSync(dir)).toEqual(['staging.yaml']);
   });
 
   test('bad config: exit 1, the path and the fix on stderr, manifests untouched', () => {
