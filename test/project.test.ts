@@ -28,7 +28,7 @@ describe('project', () => {
 
   test('CI validates against the Kubernetes version the config deploys', () => {
     const ci = read('.ci/run');
-    expect(ci).toMatch(/^npm ci\b/m);
+    expect(ci).toMatch(/^\s*if npm ci\b/m);
     expect(ci).toMatch(/^npm test$/m);
     expect(ci).toContain(`KUBE_VERSION=${loadConfig().kubernetesVersion}.0`);
   });
