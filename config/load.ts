@@ -51,7 +51,14 @@ export function readYamlFile(file: string): unknown {
   if (text.trim() === '') throw new ConfigError(file, ['the file is empty: start from config/environments/prod.yaml']);
   const docs = YAML.parseAllDocuments(text);
   const errors = docs.flatMap((d) => d.errors);
-  if (errors.length) throw new ConfigError(file, [`not valid YAML: ${errors[0].message.split('\n')[0]}`]);
+  if (errors.length) {
+    // The parser's message is its first line; the lines after it quote the offending line of the file.
+    const [what, ...context] = errors[0].message.split('\n');
+    // The quoted line is the one right above the caret marker.
+    const caret = context.findIndex((l) => /^\s*\^+\s*$/.test(l));
+    const line = caret > 0 ? context[caret - 1] : undefined;
+    throw new ConfigError(file, [`not valid YAML: ${what.replace(/:$/, '')}${line ? ` (near "${line.trim()}")` : ''}: fix the indentation or syntax there`]);
+  }
   if (docs.length !== 1) throw new ConfigError(file, [`expected exactly one YAML document, found ${docs.length}`]);
   const data = docs[0].toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {

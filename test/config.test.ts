@@ -153,6 +153,9 @@ describe('bad config is refused with the path and the fix', () => {
     test('a file that is not YAML', () => {
       expect(messageOf(write('broken.yaml', 'name: prod\n  regions: [us-east-1\n'))).toMatch(/not valid YAML/);
     });
+    test('a tab-indented file names the line', () => {
+      expect(messageOf(write('tabs.yaml', 'name: prod\n\tregions: []\n'))).toMatch(/not valid YAML: Tabs are not allowed as indentation at line 2, column 1 \(near "regions: \[\]"\): fix the indentation/);
+    });
     test('a YAML list instead of a mapping', () => {
       expect(messageOf(write('list.yaml', '- a\n- b\n'))).toMatch(/expected a YAML mapping at the top level, got a list/);
     });
