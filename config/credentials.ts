@@ -5,8 +5,12 @@
  */
 import { PlatformConfig } from './schema';
 
-/** Characters never generated: RDS refuses / " @ and space; the rest keeps URLs and shells simple. */
-const DB_EXCLUDED = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
+/**
+ * Characters never generated: RDS refuses / " @ and space; catalog puts its password into a URL
+ * (its migration tool parses user:password@...), whose user info allows only letters, digits and
+ * -._~!$&'()*+,;= — so everything else, and the URL-significant ones, are excluded too.
+ */
+const DB_EXCLUDED = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\^';
 
 export const CREDENTIALS = {
   // Aurora master user names: 1 to 16 letters, digits and underscores, starting with a letter.

@@ -337,6 +337,17 @@ describe('global data stack', () => {
     for (const u of users) expect(u).toMatch(/^[A-Za-z][A-Za-z0-9_]{0,15}$/);
   });
 
+  test('generated database passwords only use characters a URL’s user info allows (catalog builds one)', () => {
+    const userinfo = /^[A-Za-z0-9\-._~!$&'()*+,;=]$/;
+    const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
+    for (const [, s] of resourcesOf(t(), 'AWS::SecretsManager::Secret').filter(([, s]) => s.Properties.GenerateSecretString.GenerateStringKey === 'password')) {
+      const excluded = s.Properties.GenerateSecretString.ExcludeCharacters as string;
+      const possible = printable.filter((c) => !excluded.includes(c));
+      expect(possible.filter((c) => !userinfo.test(c))).toEqual([]);
+      expect(possible.filter((c) => /[A-Za-z0-9]/.test(c))).toHaveLength(62);
+    }
+  });
+
   test('credentials: generated, replicated to every other region, retained', () => {
     const secrets = resourcesOf(t(), 'AWS::SecretsManager::Secret');
     expect(secrets.map(([, s]) => s.Properties.Name).sort()).toEqual((Object.keys(CREDENTIALS) as Array<keyof typeof CREDENTIALS>).map((c) => secretName(config, c)).sort());
