@@ -21,15 +21,18 @@ end
 return hs
 `;
 
-export const ACK_HEALTH = `hs = { status = "Progressing", message = "waiting for the ACK controller" }
-if obj.status ~= nil and obj.status.conditions ~= nil then
+/** Lua shared by the ACK checks: a terminal condition means Degraded, with the controller's message. */
+const DEGRADED_IF_TERMINAL = `if obj.status ~= nil and obj.status.conditions ~= nil then
   for _, c in ipairs(obj.status.conditions) do
     if c.type == "ACK.Terminal" and c.status == "True" then
-      hs.status = "Degraded"
-      hs.message = c.message or "terminal error"
-      return hs
+      return { status = "Degraded", message = c.message or "terminal error" }
     end
   end
+end
+`;
+
+export const ACK_HEALTH = `hs = { status = "Progressing", message = "waiting for the ACK controller" }
+${DEGRADED_IF_TERMINAL}if obj.status ~= nil and obj.status.conditions ~= nil then
   for _, c in ipairs(obj.status.conditions) do
     if (c.type == "Ready" or c.type == "ACK.ResourceSynced") and c.status == "True" then
       hs.status = "Healthy"
@@ -49,13 +52,8 @@ return hs
  * no condition means done; only a Terminal or Recoverable condition means trouble.
  */
 export const FIELD_EXPORT_HEALTH = `hs = { status = "Healthy", message = "exported" }
-if obj.status ~= nil and obj.status.conditions ~= nil then
+${DEGRADED_IF_TERMINAL}if obj.status ~= nil and obj.status.conditions ~= nil then
   for _, c in ipairs(obj.status.conditions) do
-    if c.type == "ACK.Terminal" and c.status == "True" then
-      hs.status = "Degraded"
-      hs.message = c.message or "terminal error"
-      return hs
-    end
     if c.type == "ACK.Recoverable" and c.status == "True" then
       hs.status = "Progressing"
       hs.message = c.message or "recoverable error, retrying"
