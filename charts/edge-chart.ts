@@ -1,5 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { publicHostname, regionalHostname } from '../config/hostnames';
 import { RegionalOutputs } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { LABELS, PORTS, SHUTDOWN } from './constants';
@@ -24,11 +25,10 @@ export class EdgeChart extends Chart {
   constructor(scope: Construct, id: string, props: EdgeChartProps) {
     super(scope, id, { ...props, namespace: props.config.namespace });
     const { config, region, outputs } = props;
-    const publicHost = `${config.dns.publicHostname}.${config.dns.domain}`;
     this.ingress = new FailoverIngress(this, 'Shop', {
       region: region.name,
-      regionalHostname: `${region.name}.${publicHost}`,
-      publicHostname: publicHost,
+      regionalHostname: regionalHostname(config, region.name),
+      publicHostname: publicHostname(config),
       routing:
         config.failoverMode === 'active-active'
           ? { policy: 'latency' }

@@ -17,13 +17,7 @@ export function clusterName(config: PlatformConfig, region: string): string {
   return `securecart-${config.name}-${region}`;
 }
 
-/** The regional hostname (target of the region's Route 53 health check) and the public one. */
-export function regionalHostname(config: PlatformConfig, region: string): string {
-  return `${region}.${config.dns.publicHostname}.${config.dns.domain}`;
-}
-export function publicHostname(config: PlatformConfig): string {
-  return `${config.dns.publicHostname}.${config.dns.domain}`;
-}
+export { publicHostname, regionalHostname } from '../config/hostnames';
 
 /** Tags on every resource of the environment. */
 export function commonTags(config: PlatformConfig): Record<string, string> {

@@ -4,6 +4,7 @@
  * region's external-dns owns only its own record, so the promotion itself goes through the AWS API;
  * the config and git then follow what AWS did.
  */
+import { publicHostname } from '../config/hostnames';
 import { PlatformConfig } from '../config/schema';
 
 export type PromotionMode = 'switchover' | 'failover';
@@ -22,7 +23,8 @@ export function promotionPlan(config: PlatformConfig, target: string, mode: Prom
   if (target === current) throw new Error(`--target ${target} is already the primary region of ${config.name}: pick a secondary region`);
   const arn = (db: string) => `arn:aws:rds:${target}:${config.accountId}:cluster:${db}-${target}`;
   const dbs = globalDatabases(config);
-  const publicName = `${config.dns.publicHostname}.${config.dns.domain}.`;
+  // Route 53 lists names fully qualified, with the trailing dot.
+  const publicName = `${publicHostname(config)}.`;
   const zone = config.dns.hostedZoneId;
   const secondaryInstances = config.data.orders.secondaryInstances;
   const lines = [

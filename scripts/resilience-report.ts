@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { publicHostname } from '../config/hostnames';
 import { cpuMillis, PlatformConfig, SERVICE_NAMES, ServiceName } from '../config/schema';
 import { EXTERNAL_DNS_PREFIX } from '../charts/constants';
 import { failoverModel, FailoverModel } from '../charts/failover-model';
@@ -230,7 +231,7 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
     if (s.drainEvictions < 1) violations.push(`node drain in ${s.region}: the PodDisruptionBudget of ${s.service} allows no eviction at ${s.minReplicas} replicas, so drains and Karpenter consolidation block`);
   }
 
-  const publicHost = `${config.dns.publicHostname}.${config.dns.domain}`;
+  const publicHost = publicHostname(config);
   const records = publicRecords(rendered, publicHost);
   const dns = failoverModel(config.dns.healthCheck);
   if (dns.worstCaseSeconds > config.budgets.dnsFailoverSeconds) {
@@ -272,7 +273,7 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
 
 function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markdown'>): string {
   const hc = config.dns.healthCheck;
-  const publicHost = `${config.dns.publicHostname}.${config.dns.domain}`;
+  const publicHost = publicHostname(config);
   const verdict = r.violations.length ? `**${r.violations.length} budget violation(s)**: see the end.` : '**All budgets hold.**';
   const zonesText = (d: number[]) => d.join('/');
   const spreadText = (s: ZoneSpread) => `${s.zones} AZs, maxSkew ${s.maxSkew}, ${s.whenUnsatisfiable}`;
