@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { LABELS } from './constants';
 import { bootstrapProject, chartApplication, K8s, rootApplication, shopProject, WavedChart, WAVES } from './gitops';
-import { applyLabels } from './labels';
+import { applyLabels, regionInstance } from './labels';
 
 export interface ArgoCdChartProps extends ChartProps {
   readonly config: PlatformConfig;
@@ -45,7 +45,7 @@ export class ArgoCdChart extends Chart {
     }
     applyLabels(this, {
       [LABELS.name]: 'securecart-gitops',
-      [LABELS.instance]: `${config.name}-${region.name}`,
+      [LABELS.instance]: regionInstance(config.name, region.name),
       [LABELS.component]: 'gitops',
       [LABELS.version]: props.platformVersion,
     });

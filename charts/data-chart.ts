@@ -7,7 +7,7 @@ import { PlatformConfig, RegionConfig } from '../config/schema';
 import { DATA_ENDPOINTS, DATA_SAFETY_ANNOTATIONS, DATABASE_NAMES, LABELS } from './constants';
 import { AuroraGlobalDatabase } from './constructs/aurora-global-database';
 import { RedisReplicationGroup } from './constructs/redis-replication-group';
-import { applyMissingLabels } from './labels';
+import { applyMissingLabels, regionInstance } from './labels';
 
 export interface DataChartProps extends ChartProps {
   readonly config: PlatformConfig;
@@ -91,7 +91,7 @@ export class DataChart extends Chart {
     // What the constructs do not label: their instance, and the shared ConfigMap and subnet group.
     applyMissingLabels(this, {
       [LABELS.name]: 'data-tier',
-      [LABELS.instance]: `${env}-${region.name}`,
+      [LABELS.instance]: regionInstance(env, region.name),
       [LABELS.component]: 'data',
       [LABELS.version]: props.platformVersion,
     });

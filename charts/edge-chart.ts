@@ -5,7 +5,7 @@ import { RegionalOutputs } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { LABELS, PORTS, SHUTDOWN } from './constants';
 import { FailoverIngress } from './constructs/failover-ingress';
-import { applyMissingLabels } from './labels';
+import { applyMissingLabels, regionInstance } from './labels';
 
 export interface EdgeChartProps extends ChartProps {
   readonly config: PlatformConfig;
@@ -45,6 +45,6 @@ export class EdgeChart extends Chart {
       accessLogsBucket: config.edge.accessLogsBucket?.replace('{region}', region.name),
       tags: { project: 'securecart', environment: config.name },
     });
-    applyMissingLabels(this, { [LABELS.instance]: `${config.name}-${region.name}`, [LABELS.version]: props.platformVersion });
+    applyMissingLabels(this, { [LABELS.instance]: regionInstance(config.name, region.name), [LABELS.version]: props.platformVersion });
   }
 }

@@ -20,3 +20,8 @@ export function applyMissingLabels(scope: IConstruct, labels: Record<string, str
     }
   }
 }
+
+/** `app.kubernetes.io/instance` of the shared, per-region objects of an environment, e.g. prod-us-east-1. */
+export function regionInstance(env: string, region: string): string {
+  return `${env}-${region}`;
+}

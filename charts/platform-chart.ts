@@ -4,6 +4,7 @@ import { KARPENTER_BASELINE_POOL, SPOT_BURST_WEIGHT } from '../config/karpenter'
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { NamespaceBaseline } from './constructs/namespace-baseline';
 import { SpotBurstPool } from './constructs/spot-burst-pool';
+import { regionInstance } from './labels';
 
 export interface PlatformChartProps extends ChartProps {
   readonly config: PlatformConfig;
@@ -22,9 +23,10 @@ export class PlatformChart extends Chart {
 
   constructor(scope: Construct, id: string, props: PlatformChartProps) {
     super(scope, id, props);
+    const instance = regionInstance(props.config.name, props.region.name);
     this.baseline = new NamespaceBaseline(this, 'Baseline', {
       namespace: props.config.namespace,
-      instance: `${props.config.name}-${props.region.name}`,
+      instance: instance,
       version: props.platformVersion,
     });
     if (props.config.cluster.spotBurstCpuLimit > 0) {
@@ -33,7 +35,7 @@ export class PlatformChart extends Chart {
         cpuLimit: props.config.cluster.spotBurstCpuLimit,
         nodeClass: KARPENTER_BASELINE_POOL.nodeClass,
         weight: SPOT_BURST_WEIGHT,
-        instance: `${props.config.name}-${props.region.name}`,
+        instance: instance,
         version: props.platformVersion,
       });
     }
