@@ -4,24 +4,26 @@
  * Prints the exact commands that promote a secondary region's databases to primary. It only prints:
  * promotion is a human decision, taken with the output in front of them (docs/operations.md).
  */
-import { parseArgs } from 'util';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
+import { parseCli } from './cli';
 import { PromotionMode, promotionPlan } from './promotion-plan';
 
 const USAGE = 'usage: npm run data:promote -- --target <region> [--mode switchover|failover] [--config FILE]';
 
 function main(argv: string[]): number {
-  let args;
+  const parsed = parseCli<{ target?: string; mode: string; config?: string }>(
+    argv,
+    { target: { type: 'string' }, mode: { type: 'string', default: 'switchover' }, config: { type: 'string' } },
+    USAGE,
+    (v) => {
+      if (!v.target) throw new Error('--target is required');
+      if (v.mode !== 'switchover' && v.mode !== 'failover') throw new Error(`--mode "${v.mode}" is not switchover or failover`);
+    },
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const args = parsed.values;
   try {
-    args = parseArgs({ args: argv, options: { target: { type: 'string' }, mode: { type: 'string', default: 'switchover' }, config: { type: 'string' } }, strict: true }).values;
-    if (!args.target) throw new Error('--target is required');
-    if (args.mode !== 'switchover' && args.mode !== 'failover') throw new Error(`--mode "${args.mode}" is not switchover or failover`);
-  } catch (e) {
-    console.error(`error: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  try {
-    console.log(promotionPlan(loadConfig(args.config ?? DEFAULT_CONFIG_FILE), args.target, args.mode as PromotionMode).join('\n'));
+    console.log(promotionPlan(loadConfig(args.config ?? DEFAULT_CONFIG_FILE), args.target!, args.mode as PromotionMode).join('\n'));
     return 0;
   } catch (e) {
     console.error(`error: ${e instanceof ConfigError ? e.message : (e as Error).message}`);

@@ -5,21 +5,21 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
+import { parseCli } from './cli';
 import { resilienceSvg } from './resilience-chart';
 import { buildReport, readRendered, renderedEnvironment } from './resilience-report';
 
 const ROOT = path.resolve(__dirname, '..');
 
 async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ args: argv, options: { config: { type: 'string' }, manifests: { type: 'string' }, out: { type: 'string' } }, strict: true }).values;
-  } catch (e) {
-    console.error(`error: ${(e as Error).message}\nusage: npm run resilience -- [--config FILE] [--manifests DIR] [--out FILE]`);
-    return 2;
-  }
+  const parsed = parseCli<{ config?: string; manifests?: string; out?: string }>(
+    argv,
+    { config: { type: 'string' }, manifests: { type: 'string' }, out: { type: 'string' } },
+    'usage: npm run resilience -- [--config FILE] [--manifests DIR] [--out FILE]\n\n  writes docs/resilience.md and docs/resilience.svg from the rendered manifests; exits 1 when a budget is broken',
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const args = parsed.values;
   try {
     const manifests = args.manifests ?? path.join(ROOT, 'manifests');
     // By default, the environment the manifests were rendered from.

@@ -8,33 +8,36 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
 import { defaultOutputsFile, loadOutputs } from '../config/outputs';
 
 const ROOT = path.resolve(__dirname, '..');
-const USAGE = 'usage: npm run synth -- [--config FILE] [--outputs FILE] [--out DIR] [--argocd-out DIR] [--cdk-out DIR] [--only charts|cluster]';
+import { parseCli } from './cli';
+
+const USAGE = [
+  'usage: npm run synth -- [--config FILE] [--outputs FILE] [--out DIR] [--argocd-out DIR] [--cdk-out DIR] [--only charts|cluster]',
+  '',
+  '  --config FILE      environment to render (default: config/environments/prod.yaml)',
+  '  --outputs FILE     its CDK outputs (default: config/outputs/<name>.json)',
+  '  --out DIR          where the manifests go (default: manifests/); written atomically',
+  '  --argocd-out DIR   where the Argo CD files go (default: argocd/, only without --out)',
+  '  --cdk-out DIR      where the CloudFormation templates go (default: cdk.out/)',
+  '  --only charts|cluster   render only the manifests, or only the templates',
+].join('\n');
+
+type SynthArgs = { config?: string; outputs?: string; out?: string; 'cdk-out'?: string; only?: string; 'argocd-out'?: string };
 
 export async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string' },
-        outputs: { type: 'string' },
-        out: { type: 'string' },
-        'cdk-out': { type: 'string' },
-        only: { type: 'string' },
-        'argocd-out': { type: 'string' },
-      },
-      strict: true,
-    }).values;
-    if (args.only && !['charts', 'cluster'].includes(args.only)) throw new Error(`--only "${args.only}" is not charts or cluster`);
-  } catch (e) {
-    console.error(`error: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCli<SynthArgs>(
+    argv,
+    { config: { type: 'string' }, outputs: { type: 'string' }, out: { type: 'string' }, 'cdk-out': { type: 'string' }, only: { type: 'string' }, 'argocd-out': { type: 'string' } },
+    USAGE,
+    (v) => {
+      if (v.only && !['charts', 'cluster'].includes(v.only)) throw new Error(`--only "${v.only}" is not charts or cluster`);
+    },
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const args = parsed.values;
   try {
     const configFile = args.config ?? DEFAULT_CONFIG_FILE;
     const config = loadConfig(configFile);
