@@ -78,6 +78,8 @@ export function defaultOutputsFile(env: string): string {
 
 const k8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name');
 const nonEmpty = z.string().min(1);
+/** EC2 resource ids: the prefix and 8 (older resources) or 17 hex digits. */
+const ec2Id = (prefix: string) => `${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})`;
 const cidrList = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}(,\d{1,3}(\.\d{1,3}){3}\/\d{1,2})*$/, 'must be comma-separated IPv4 CIDRs');
 const regionalValidators: Record<keyof typeof REGIONAL_OUTPUT_KEYS, z.ZodString> = {
   cartsRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
@@ -86,9 +88,9 @@ const regionalValidators: Record<keyof typeof REGIONAL_OUTPUT_KEYS, z.ZodString>
   checkoutRedisSecretName: k8sName,
   publicSubnetCidrs: cidrList,
   dataSubnetCidrs: cidrList,
-  dataSubnetIds: z.string().regex(/^subnet-[0-9a-f]+(,subnet-[0-9a-f]+)*$/, 'must be comma-separated subnet ids'),
-  databaseSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id'),
-  redisSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id'),
+  dataSubnetIds: z.string().regex(new RegExp(`^${ec2Id('subnet')}(,${ec2Id('subnet')})*$`), 'must be comma-separated subnet ids (subnet- and 8 or 17 hex digits)'),
+  databaseSecurityGroupId: z.string().regex(new RegExp(`^${ec2Id('sg')}$`), 'must be a security group id (sg- and 8 or 17 hex digits)'),
+  redisSecurityGroupId: z.string().regex(new RegExp(`^${ec2Id('sg')}$`), 'must be a security group id (sg- and 8 or 17 hex digits)'),
   certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'must be an ACM certificate ARN'),
   webAclArn: z.string().regex(/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]+\/[\w-]+$/, 'must be a regional WAFv2 web ACL ARN'),
 };

@@ -3,6 +3,7 @@
  * workload charts (cdk8s). Every rule here exists because breaking it would break the shop in a way
  * that is cheaper to catch at synth than at 3 a.m.; each error message names the fix.
  */
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
@@ -10,7 +11,12 @@ import { z } from 'zod';
 export const SERVICE_NAMES = ['ui', 'catalog', 'carts', 'orders', 'checkout'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/**
+ * Regions of the commercial `aws` partition, from the region facts aws-cdk-lib carries (the ARNs the
+ * platform builds and cdk.json's target partition are `aws`): a name of the right shape that AWS does
+ * not have (`xx-nowhere-9`) is refused here, not by CloudFormation an hour into a deploy.
+ */
+export const AWS_REGIONS: readonly string[] = RegionInfo.regions.filter((r) => r.partition === 'aws').map((r) => r.name).sort();
 const DNS_LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
 const DOMAIN_PATTERN = new RegExp(`^(${DNS_LABEL}\\.)+[a-z]{2,63}$`);
 const HOSTNAME_LABEL_PATTERN = new RegExp(`^${DNS_LABEL}$`);
@@ -122,7 +128,7 @@ const service = z
 const region = z
   .object({
     /** AWS region name, e.g. us-east-1. */
-    name: z.string().regex(REGION_PATTERN, 'must be an AWS region name such as "us-east-1"'),
+    name: z.string().refine((n) => AWS_REGIONS.includes(n), (n) => ({ message: `"${n}" is not an AWS region of the aws partition: use one of ${AWS_REGIONS.join(', ')}` })),
     /**
      * Availability Zones to use, as full names.
      * @default the region's a, b and c zones

@@ -103,6 +103,9 @@ describe('bad config is refused with the path and the fix', () => {
     ['a health check threshold outside Route 53 limits', (c) => (c.dns.healthCheck.failureThreshold = 11), /^dns\.healthCheck\.failureThreshold: must be between 1 and 10/],
     ['an unknown failover mode', (c) => (c.failoverMode = 'active-standby'), /^failoverMode: "active-standby" is not allowed: use one of "active-passive", "active-active"/],
     ['a region without sizing', (c) => delete c.services.orders.regions['us-west-2'], /^services\.orders\.regions: has no sizing for region "us-west-2"/],
+    // Right shape, no such region: the list comes from aws-cdk-lib's region facts (aws partition).
+    ['a region AWS does not have', (c) => (c.regions[1] = { ...c.regions[1], name: 'xx-nowhere-9', availabilityZones: undefined }), /^regions\.1\.name: "xx-nowhere-9" is not an AWS region of the aws partition: use one of .*us-west-2/],
+    ['a region of another partition', (c) => (c.regions[1] = { ...c.regions[1], name: 'cn-north-1', availabilityZones: undefined }), /^regions\.1\.name: "cn-north-1" is not an AWS region of the aws partition/],
     ['sizing for an unknown region', (c) => (c.services.orders.regions['eu-west-1'] = { minReplicas: 2, maxReplicas: 4 }), /^services\.orders\.regions\.eu-west-1: sizes region "eu-west-1", which is not in regions/],
     ['a memory limit below the request', (c) => (c.services.ui.resources.memoryLimit = '256Mi'), /^services\.ui\.resources\.memoryLimit: memoryLimit 256Mi is below the memory request 1Gi/],
     ['a malformed cpu quantity', (c) => (c.services.ui.resources.cpu = '250 millicores'), /^services\.ui\.resources\.cpu: must be a CPU quantity/],
@@ -197,6 +200,23 @@ describe('the outputs file', () => {
     const file = write(data);
     expect(() => loadOutputs(config, file)).toThrow(/securecart-prod-us-east-1\.CartsRoleArn: required field is missing/);
     expect(() => loadOutputs(config, file)).toThrow(/securecart-prod-us-west-2\.DatabaseSecurityGroupId: must be a security group id/);
+  });
+
+  // EC2 ids are the prefix and 8 (older) or 17 hex digits; any other length is a copy-paste error.
+  test.each([
+    ['DatabaseSecurityGroupId', 'sg-00ca11ed0000000000', /DatabaseSecurityGroupId: must be a security group id \(sg- and 8 or 17 hex digits\)/],
+    ['RedisSecurityGroupId', 'sg-0123', /RedisSecurityGroupId: must be a security group id/],
+    ['DataSubnetIds', 'subnet-0123456789abcdef0,subnet-0123456789abcdef', /DataSubnetIds: must be comma-separated subnet ids \(subnet- and 8 or 17 hex digits\)/],
+  ])('%s %s is refused', (key, value, expected) => {
+    const data = example();
+    data['securecart-prod-us-east-1'][key] = value;
+    expect(() => loadOutputs(config, write(data))).toThrow(expected);
+  });
+
+  test.each(['sg-0123abcd', 'sg-0123456789abcdef0'])('security group id %s (8 or 17 digits) is accepted', (id) => {
+    const data = example();
+    data['securecart-prod-us-east-1'].DatabaseSecurityGroupId = id;
+    expect(loadOutputs(config, write(data)).regions['us-east-1'].databaseSecurityGroupId).toBe(id);
   });
 
   test('a file that is not JSON, or not an object of stacks, says how to produce one', () => {
