@@ -188,7 +188,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     .region(region.name)
     .version(k8sVersion)
     .clusterProvider(clusterProvider)
-    .resourceProvider(blueprints.GlobalResources.Vpc, new ShopVpcProvider({ region, clusterName: name }))
+    .resourceProvider(blueprints.GlobalResources.Vpc, new ShopVpcProvider({ region, clusterName: name, flowLogRetentionDays: config.cluster.flowLogRetentionDays }))
     .resourceProvider(blueprints.GlobalResources.HostedZone, new blueprints.ImportHostedZoneProvider(config.dns.hostedZoneId, config.dns.domain))
     // Envelope encryption of Kubernetes secrets, with yearly rotation of the key.
     .resourceProvider(
@@ -205,7 +205,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     });
   for (const [k, v] of Object.entries(commonTags(config))) Tags.of(stack).add(k, v);
 
-  requireTlsOnInterruptionQueue(stack);
+  hardenInterruptionQueue(stack);
   fenceExternalDns(stack, config, region);
   const clusterInfo = stack.getClusterInfo();
   const prerequisites = new RegionalPrerequisites(stack, 'Prerequisites', { config, region, cluster: clusterInfo.cluster, vpc: clusterInfo.cluster.vpc });
@@ -277,10 +277,18 @@ function ackElastiCachePolicy(config: PlatformConfig, region: RegionConfig): iam
   ];
 }
 
-/** Karpenter's interruption queue (created by the add-on) accepts TLS connections only. */
-function requireTlsOnInterruptionQueue(stack: blueprints.EksBlueprint): void {
+/**
+ * Karpenter's interruption queue (created by the add-on, which sets no encryption): encrypted at rest
+ * with SQS-managed keys, said explicitly rather than left to the account default, and TLS only.
+ */
+function hardenInterruptionQueue(stack: blueprints.EksBlueprint): void {
   const queue = stack.node.tryFindChild('karpenter-queue');
   if (!(queue instanceof sqs.Queue)) throw new Error('the Karpenter add-on no longer creates "karpenter-queue": review the interruption handling setup');
+  const cfn = queue.node.defaultChild as sqs.CfnQueue;
+  if (cfn.kmsMasterKeyId !== undefined) throw new Error('the Karpenter add-on now encrypts its queue with a KMS key: review hardenInterruptionQueue');
+  // EventBridge (the only sender) cannot publish to a queue encrypted with the AWS-managed SQS KMS key;
+  // SQS-managed SSE needs no key policy.
+  cfn.sqsManagedSseEnabled = true;
   queue.addToResourcePolicy(
     new iam.PolicyStatement({
       effect: iam.Effect.DENY,

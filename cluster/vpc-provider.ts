@@ -1,7 +1,11 @@
 import { Tags } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
+import { Construct } from 'constructs';
 import { RegionConfig } from '../config/schema';
 
 export interface ShopVpcProviderProps {
@@ -10,10 +14,10 @@ export interface ShopVpcProviderProps {
   /** EKS cluster name, for Karpenter's subnet and security group discovery tag. */
   readonly clusterName: string;
   /**
-   * Days to keep VPC flow logs.
-   * @default 90 days
+   * Days to keep VPC flow logs (a CloudWatch Logs retention value).
+   * @default 365 (PCI DSS 10.5.1: a year of audit trail)
    */
-  readonly flowLogRetention?: logs.RetentionDays;
+  readonly flowLogRetentionDays?: number;
 }
 
 /** Subnet tier names, for selections by the data tier and the cluster. */
@@ -29,7 +33,7 @@ export function subnetMasks(vpcPrefix: number, zones: number): { private: number
  * The regional VPC over the configured Availability Zones, named explicitly so that synth needs no
  * availability-zones lookup (and so no AWS credentials): public subnets for the ALB, private subnets
  * for nodes and pods (one NAT gateway per AZ, so an AZ loss never cuts the others' egress), isolated
- * data subnets for databases and Redis, and flow logs.
+ * data subnets for databases and Redis, and flow logs (encrypted with a key of their own, retained).
  */
 export class ShopVpcProvider implements blueprints.ResourceProvider<ec2.IVpc> {
   constructor(private readonly props: ShopVpcProviderProps) {}
@@ -46,14 +50,7 @@ export class ShopVpcProvider implements blueprints.ResourceProvider<ec2.IVpc> {
         { name: SUBNET_TIERS.private, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: masks.private },
         { name: SUBNET_TIERS.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: masks.data },
       ],
-      flowLogs: {
-        all: {
-          trafficType: ec2.FlowLogTrafficType.ALL,
-          destination: ec2.FlowLogDestination.toCloudWatchLogs(
-            new logs.LogGroup(context.scope, 'VpcFlowLogs', { retention: this.props.flowLogRetention ?? logs.RetentionDays.THREE_MONTHS }),
-          ),
-        },
-      },
+      flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.ALL, destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup(context.scope)) } },
     });
     // Where the AWS Load Balancer Controller puts internet-facing and internal load balancers.
     for (const subnet of vpc.publicSubnets) Tags.of(subnet).add('kubernetes.io/role/elb', '1');
@@ -63,5 +60,29 @@ export class ShopVpcProvider implements blueprints.ResourceProvider<ec2.IVpc> {
       Tags.of(subnet).add('karpenter.sh/discovery', clusterName);
     }
     return vpc;
+  }
+
+  /** The flow logs' log group: kept for the configured days and after the stack, encrypted with its own key. */
+  private flowLogGroup(scope: Construct): logs.LogGroup {
+    const stack = Stack.of(scope);
+    const key = new kms.Key(scope, 'VpcFlowLogsKey', {
+      description: `VPC flow logs of ${this.props.clusterName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts with the key only for this account's log groups in this region.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+      }),
+    );
+    return new logs.LogGroup(scope, 'VpcFlowLogs', {
+      retention: this.props.flowLogRetentionDays ?? 365,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
   }
 }

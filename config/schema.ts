@@ -27,6 +27,9 @@ const RESERVED_NAMESPACE = /^(default|kube-.*|argocd|karpenter|external-secrets|
 const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
+/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
 /** Kubernetes CPU quantity ("250m", "1", "1.5") in millicores. */
 export function cpuMillis(quantity: string): number {
   return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) : Math.round(Number(quantity) * 1000);
@@ -216,6 +219,15 @@ const cluster = z
     karpenterCpuLimit: z.number().int().min(8).default(200),
     /** Ceiling of the spot capacity used for bursts beyond the on-demand ceiling, in vCPUs (0: none). @default 100 */
     spotBurstCpuLimit: z.number().int().min(0).default(100),
+    /**
+     * Days VPC flow logs are kept (a CloudWatch Logs retention value). PCI DSS 10.5.1 asks for 12 months
+     * of audit trail; the AWS Control Tower control CT.CLOUDWATCH.PR.2 for at least 365 days.
+     * @default 365
+     */
+    flowLogRetentionDays: z
+      .number()
+      .refine((d) => LOG_RETENTION_DAYS.includes(d), (d) => ({ message: `${d} is not a CloudWatch Logs retention period: use one of ${LOG_RETENTION_DAYS.join(', ')} (365 or more for PCI DSS 10.5.1)` }))
+      .default(365),
   })
   .strict();
 

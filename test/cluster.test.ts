@@ -70,6 +70,17 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     t().resourceCountIs('AWS::EC2::NatGateway', region.availabilityZones.length);
     t().hasResourceProperties('AWS::EC2::VPC', { CidrBlock: region.vpcCidr });
     t().hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', ResourceType: 'VPC' });
+    // PCI DSS 10.5.1 (a year of audit trail) by default, with a key of their own, kept after the stack.
+    const [[, group]] = resourcesOf(t(), 'AWS::Logs::LogGroup').filter(([id]) => id.startsWith('VpcFlowLogs'));
+    expect(group.Properties.RetentionInDays).toBe(config.cluster.flowLogRetentionDays);
+    expect(config.cluster.flowLogRetentionDays).toBe(365);
+    expect(group.DeletionPolicy).toBe('Retain');
+    const keyId = group.Properties.KmsKeyId['Fn::GetAtt'][0];
+    const key = t().toJSON().Resources[keyId];
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.DeletionPolicy).toBe('Retain');
+    const logsStatement = key.Properties.KeyPolicy.Statement.find((st: any) => st.Principal?.Service === `logs.${regionName}.amazonaws.com`);
+    expect(logsStatement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:${regionName}:${config.accountId}:log-group:*`]] });
     const tagged = (s: any, key: string, value?: string) => s.Tags.some((tag: any) => tag.Key === key && (value === undefined || tag.Value === value));
     for (const s of tier('public')) expect(tagged(s, 'kubernetes.io/role/elb', '1')).toBe(true);
     for (const s of tier('private')) {
@@ -162,6 +173,14 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     expect(values.domainFilters).toEqual([config.dns.domain]);
     expect(values.zoneIdFilters).toEqual([config.dns.hostedZoneId]);
     expect(values.policy).toBe('upsert-only');
+  });
+
+  test('Karpenter interruption queue: SQS-managed encryption set explicitly, TLS only', () => {
+    const [[, queue]] = resourcesOf(t(), 'AWS::SQS::Queue').filter(([id]) => id.startsWith('karpenterqueue'));
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    t().hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
   });
 
   test('Karpenter: on-demand NodePool over every AZ with consolidation budgets, IMDSv2 and encrypted, pinned AMIs', () => {

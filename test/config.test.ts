@@ -108,6 +108,7 @@ describe('bad config is refused with the path and the fix', () => {
     ['a region of another partition', (c) => (c.regions[1] = { ...c.regions[1], name: 'cn-north-1', availabilityZones: undefined }), /^regions\.1\.name: "cn-north-1" is not an AWS region of the aws partition/],
     ['sizing for an unknown region', (c) => (c.services.orders.regions['eu-west-1'] = { minReplicas: 2, maxReplicas: 4 }), /^services\.orders\.regions\.eu-west-1: sizes region "eu-west-1", which is not in regions/],
     ['a memory limit below the request', (c) => (c.services.ui.resources.memoryLimit = '256Mi'), /^services\.ui\.resources\.memoryLimit: memoryLimit 256Mi is below the memory request 1Gi/],
+    ['a flow log retention CloudWatch does not offer', (c) => (c.cluster.flowLogRetentionDays = 100), /^cluster\.flowLogRetentionDays: 100 is not a CloudWatch Logs retention period: use one of .*365/],
     ['a malformed cpu quantity', (c) => (c.services.ui.resources.cpu = '250 millicores'), /^services\.ui\.resources\.cpu: must be a CPU quantity/],
   ];
 
