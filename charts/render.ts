@@ -33,6 +33,15 @@ export interface RenderSource {
 /** Name of the file, next to the region folders, that records which environment was rendered. */
 export const ENVIRONMENT_FILE = 'environment.json';
 
+/** The config and outputs files a manifests folder was rendered from (absolute paths), if recorded. */
+export function renderedEnvironment(manifestsDir: string): { config: string; outputs: string } | undefined {
+  const file = path.join(manifestsDir, ENVIRONMENT_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  const recorded = JSON.parse(fs.readFileSync(file, 'utf8')) as RenderSource;
+  const root = path.resolve(manifestsDir, '..');
+  return { config: path.resolve(root, recorded.config), outputs: path.resolve(root, recorded.outputs) };
+}
+
 /** The charts of a region, in the order Argo CD applies them. Each renders to `<name>.yaml`. */
 export const CHART_NAMES = ['platform', 'data', 'apps', 'edge'] as const;
 export type ChartName = (typeof CHART_NAMES)[number];

@@ -10,6 +10,7 @@ import { publicHostname } from '../config/hostnames';
 import { cpuMillis, PlatformConfig, SERVICE_NAMES, ServiceName } from '../config/schema';
 import { EXTERNAL_DNS_PREFIX } from '../charts/constants';
 import { failoverModel, FailoverModel } from '../charts/failover-model';
+export { renderedEnvironment } from '../charts/render';
 import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution, ZoneSpread } from './resilience-model';
 
 /** A rendered object, as much of it as the report reads. */
@@ -88,15 +89,6 @@ export interface PublicRecord {
   readonly latencyRegion?: string;
   readonly healthCheckId?: string;
   readonly evaluateTargetHealth?: string;
-}
-
-/** The config and outputs files a manifests folder was rendered from (absolute paths), if recorded. */
-export function renderedEnvironment(manifestsDir: string): { config: string; outputs: string } | undefined {
-  const file = path.join(manifestsDir, 'environment.json');
-  if (!fs.existsSync(file)) return undefined;
-  const recorded = JSON.parse(fs.readFileSync(file, 'utf8')) as { config: string; outputs: string };
-  const root = path.resolve(manifestsDir, '..');
-  return { config: path.resolve(root, recorded.config), outputs: path.resolve(root, recorded.outputs) };
 }
 
 /** Reads every YAML document of manifests/<region>/*.yaml for each configured region. */

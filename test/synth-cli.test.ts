@@ -90,6 +90,21 @@ describe('npm run synth', () => {
   });
 });
 
+describe('cdk8s synth (the cdk8s CLI, as CI jobs and people run it)', () => {
+  const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+
+  test('renders the recorded environment into its own output folder, identical to manifests/, and leaves manifests/ alone', () => {
+    const before = readTree(path.join(ROOT, 'manifests'));
+    const out = path.join(tmpDir('cdk8s-cli-'), 'cdk8s.out');
+    // --check-upgrade=false: the CLI's update check would need the network.
+    const result = spawnSync(CDK8S, ['synth', '--check-upgrade=false', '--output', out], { encoding: 'utf8', cwd: ROOT });
+    expect(result.stderr).not.toContain('ERROR');
+    expect(result.status).toBe(0);
+    expect(readTree(out)).toEqual(before);
+    expect(readTree(path.join(ROOT, 'manifests'))).toEqual(before);
+  });
+});
+
 describe('renderManifests', () => {
   test('a failure in any region leaves the previous manifests and argocd trees whole and no staging folder behind', () => {
     const out = previousRender();
