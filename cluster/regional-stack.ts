@@ -31,8 +31,13 @@ export const VERSIONS = {
   kubeProxy: { '1.33': 'v1.33.5-eksbuild.2', '1.34': 'v1.34.1-eksbuild.2' },
   cloudWatchObservability: 'v4.10.1-eksbuild.1',
   karpenter: '1.14.1',
-  /** EKS-optimised AL2023 AMI release Karpenter nodes run; bump deliberately (nodes drift to it). */
-  karpenterAmiAlias: 'al2023@v20251110',
+  /**
+   * EKS-optimised AL2023 AMI release Karpenter nodes run; bump deliberately (nodes drift to it). It
+   * must be a published amazon-eks-ami release that built AMIs for the cluster's Kubernetes version
+   * (cluster/upstream/amazon-eks-ami-releases.json; test/cluster.test.ts checks it): an alias that
+   * resolves to no SSM parameter leaves the EC2NodeClass not Ready and Karpenter launches nothing.
+   */
+  karpenterAmiAlias: 'al2023@v20260714',
   ackRds: '1.11.1',
   ackElastiCache: '1.8.0',
   externalDns: '1.21.1',
@@ -103,8 +108,11 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
         disruption: {
           consolidationPolicy: 'WhenEmptyOrUnderutilized',
           consolidateAfter: '5m',
-          // At most 10 % of nodes disrupted at once, and none during the daily peak (the Blueprints
-          // budget type has no `reasons`, so the freeze covers drift and expiry too, not only consolidation).
+          // At most 10 % of nodes disrupted at once, and none voluntarily during the daily peak. Budgets
+          // pace consolidation and drift (the Blueprints budget type has no `reasons`, so both); they do
+          // not stop expiration: karpenter v1.14.1 pkg/controllers/nodeclaim/expiration/controller.go
+          // deletes a NodeClaim past expireAfter without reading budgets, freeze or not. PDBs still pace
+          // the drain of an expiring node.
           budgets: [{ nodes: '10%' }, { nodes: '0', schedule: '0 17 * * *', duration: '4h' }],
         },
         limits: { cpu: config.cluster.karpenterCpuLimit },

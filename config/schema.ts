@@ -7,6 +7,9 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
+/** Kubernetes versions the clusters may run: those the pinned add-ons and schemas were checked against. */
+export const KUBERNETES_VERSIONS = ['1.33', '1.34'] as const;
+
 /** The five retail store sample services, in the order of the call graph (front to back). */
 export const SERVICE_NAMES = ['ui', 'catalog', 'carts', 'orders', 'checkout'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -298,7 +301,7 @@ export const platformConfigSchema = z
     /** How regions share traffic. @default active-passive */
     failoverMode: z.enum(['active-passive', 'active-active']).default('active-passive'),
     /** Kubernetes version of every cluster (and the API level the manifests are validated against). @default "1.34" */
-    kubernetesVersion: z.enum(['1.33', '1.34']).default('1.34'),
+    kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default('1.34'),
     /** Namespace of the shop's workloads. @default securecart */
     namespace: z
       .string()

@@ -7,6 +7,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { KARPENTER_BASELINE_POOL } from '../config/karpenter';
 import { loadConfig } from '../config/load';
+import { KUBERNETES_VERSIONS } from '../config/schema';
 import { REGIONAL_OUTPUT_KEYS } from '../config/outputs';
 import { CREDENTIALS, secretName } from '../cluster/naming';
 import { healthCheckOutputKey } from '../config/outputs';
@@ -324,6 +325,33 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     const outputs = Object.keys(t().toJSON().Outputs);
     expect(outputs).toEqual(expect.arrayContaining([...Object.values(REGIONAL_OUTPUT_KEYS), 'WebAclArn', 'CertificateArn']));
     expect(t().toJSON().Outputs.PublicSubnetCidrs.Value.split(',')).toHaveLength(region.availabilityZones.length);
+  });
+});
+
+describe('the Karpenter AMI alias', () => {
+  // karpenter-provider-aws v1.14.1 pkg/providers/amifamily/al2023.go (resolvePath, DescribeImageQuery):
+  // al2023@<v> reads /aws/service/eks/optimized-ami/<k8s>/amazon-linux-2023/<arch>/<variant>/
+  // amazon-eks-node-al2023-<arch>-<variant>-<k8s>-<v>/image_id for the cluster's version; none found is an
+  // error (pkg/controllers/nodeclass/ami.go), the EC2NodeClass never becomes Ready and no NodePool launches.
+  const releases = require('../cluster/upstream/amazon-eks-ami-releases.json').releases as Record<string, string[] | null>;
+  const [family, version] = VERSIONS.karpenterAmiAlias.split('@');
+
+  test('is a published amazon-eks-ami release that built AL2023 AMIs for every Kubernetes version the config allows', () => {
+    expect(family).toBe('al2023');
+    expect(Object.keys(releases)).toContain(version);
+    const built = releases[version];
+    expect(built).not.toBeNull();
+    expect(built).toEqual(expect.arrayContaining([...KUBERNETES_VERSIONS]));
+  });
+
+  test('the release list is sorted, dated and names its source', () => {
+    const file = require('../cluster/upstream/amazon-eks-ami-releases.json');
+    const tags = Object.keys(releases);
+    expect(tags.every((t) => /^v\d{8}$/.test(t))).toBe(true);
+    expect([...tags].sort()).toEqual(tags);
+    expect(file._source).toContain('github.com/awslabs/amazon-eks-ami');
+    // v20251110 was pinned once; it is not a release (the EC2NodeClass would never become Ready).
+    expect(tags).not.toContain('v20251110');
   });
 });
 
