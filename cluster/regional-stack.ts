@@ -1,4 +1,4 @@
-import { App, Tags } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -48,6 +48,9 @@ export const VERSIONS = {
   descheduler: '0.34.0',
 } as const;
 
+/** The AWS Load Balancer Controller image chart 3.4.0 ships with (its appVersion). */
+export const LOAD_BALANCER_CONTROLLER_IMAGE = { repository: 'public.ecr.aws/eks/aws-load-balancer-controller', tag: 'v3.4.0' } as const;
+
 export interface RegionalStack {
   readonly stack: blueprints.EksBlueprint;
   readonly prerequisites: RegionalPrerequisites;
@@ -96,7 +99,15 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     new blueprints.addons.VpcCniAddOn({ version: VERSIONS.vpcCni, enableNetworkPolicy: true }),
     new blueprints.addons.CoreDnsAddOn(VERSIONS.coreDns),
     new blueprints.addons.KubeProxyAddOn(VERSIONS.kubeProxy[config.kubernetesVersion]),
-    new blueprints.addons.AwsLoadBalancerControllerAddOn({ version: VERSIONS.awsLoadBalancerController, enableWafv2: true }),
+    new blueprints.addons.AwsLoadBalancerControllerAddOn({
+      version: VERSIONS.awsLoadBalancerController,
+      enableWafv2: true,
+      // Blueprints points the image at a regional private ECR repository (602401143452.dkr.ecr...), which
+      // needs authenticated pulls and does not publish every 3.x release; the chart's own default, the
+      // one upstream releases and tests, is public ECR (aws/eks-charts stable/aws-load-balancer-controller
+      // values.yaml at chart 3.4.0: public.ecr.aws/eks/aws-load-balancer-controller, tag v3.4.0).
+      values: { image: { repository: LOAD_BALANCER_CONTROLLER_IMAGE.repository, tag: LOAD_BALANCER_CONTROLLER_IMAGE.tag } },
+    }),
     new blueprints.addons.MetricsServerAddOn({ version: VERSIONS.metricsServer }),
     new DeschedulerAddOn({ version: VERSIONS.descheduler, namespaces: [config.namespace] }),
     new blueprints.addons.KarpenterV1AddOn({
@@ -131,14 +142,17 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     }),
     new blueprints.addons.ExternalDnsAddOn({
       version: VERSIONS.externalDns,
+      // The add-on turns each hosted zone into `--zone-id-filter=<id>` in extraArgs (a list, merged with
+      // ours): chart 1.21.1 has no zoneIdFilters value, so that is the only way to filter by zone.
       hostedZoneResources: [blueprints.GlobalResources.HostedZone],
       values: {
         // Each cluster owns its own records: the other region's TXT owner id marks its records as foreign.
         txtOwnerId: name,
         domainFilters: [config.dns.domain],
-        zoneIdFilters: [config.dns.hostedZoneId],
         policy: 'upsert-only',
         sources: ['ingress'],
+        // The chart's current form; the add-on's `provider: aws` string is deprecated by chart 1.21.1.
+        provider: { name: 'aws' },
       },
     }),
     new blueprints.addons.ExternalsSecretsAddOn({
@@ -214,6 +228,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   for (const [k, v] of Object.entries(commonTags(config))) Tags.of(stack).add(k, v);
 
   hardenInterruptionQueue(stack);
+  argoCdWaitsForNodes(stack);
   fenceExternalDns(stack, config, region);
   const clusterInfo = stack.getClusterInfo();
   const prerequisites = new RegionalPrerequisites(stack, 'Prerequisites', { config, region, cluster: clusterInfo.cluster, vpc: clusterInfo.cluster.vpc });
@@ -284,6 +299,26 @@ function ackElastiCachePolicy(config: PlatformConfig, region: RegionConfig): iam
     new iam.PolicyStatement({ actions: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'], resources: ['*'] }),
   ];
 }
+
+/**
+ * The Argo CD chart runs pods and a pre-install hook Job that need a node, but the Blueprints add-on
+ * installs it with no dependency on the node group and Helm's default 5-minute timeout
+ * (eks-blueprints 1.19.0 dist/addons/argocd/index.js calls cluster.addHelmChart without wait or
+ * timeout; aws-cdk-lib's kubectl handler then passes no --timeout): a node group slower than that fails
+ * the first deploy. Install it once the system nodes exist, and wait up to the 15 minutes the handler allows.
+ */
+function argoCdWaitsForNodes(stack: blueprints.EksBlueprint): void {
+  const info = stack.getClusterInfo();
+  const chart = info.getProvisionedAddOn(blueprints.addons.ArgoCDAddOn.name);
+  if (!(chart instanceof eks.HelmChart)) throw new Error('the Argo CD add-on no longer installs a HelmChart: review argoCdWaitsForNodes');
+  chart.node.addDependency(...(info.nodeGroups ?? []));
+  const resource = chart.node.findChild('Resource').node.defaultChild as CfnResource;
+  resource.addPropertyOverride('Wait', true);
+  resource.addPropertyOverride('Timeout', `${ARGOCD_INSTALL_TIMEOUT.toSeconds()}s`);
+}
+
+/** The longest the kubectl handler lets one Helm operation take (aws-cdk-lib HelmChart: at most 15 minutes). */
+export const ARGOCD_INSTALL_TIMEOUT = Duration.minutes(15);
 
 /**
  * Karpenter's interruption queue (created by the add-on, which sets no encryption): encrypted at rest

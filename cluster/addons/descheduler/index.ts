@@ -47,8 +47,11 @@ export class DeschedulerAddOn extends blueprints.HelmAddOn {
             {
               name: 'zone-spread',
               pluginConfig: [
-                // The shop's pods mount an emptyDir /tmp; it holds nothing worth keeping a pod for.
-                { name: 'DefaultEvictor', args: { evictLocalStoragePods: true } },
+                // The shop's pods mount an emptyDir /tmp; it holds nothing worth keeping a pod for. The
+                // descheduler protects pods with local storage by default; podProtections replaces the
+                // deprecated evictLocalStoragePods (descheduler v0.34.0
+                // pkg/framework/plugins/defaultevictor/types.go; validation.go refuses mixing the two).
+                { name: 'DefaultEvictor', args: { podProtections: { defaultDisabled: ['PodsWithLocalStorage'] } } },
                 {
                   name: 'RemovePodsViolatingTopologySpreadConstraint',
                   args: { constraints: ['DoNotSchedule'], topologyBalanceNodeFit: true, namespaces: { include: this.options.namespaces } },
