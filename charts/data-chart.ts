@@ -62,6 +62,7 @@ export class DataChart extends Chart {
         instances: role === 'primary' ? sizing.primaryInstances : sizing.secondaryInstances,
         subnetGroupName,
         securityGroupIds: [outputs.databaseSecurityGroupId],
+        kmsKeyArn: outputs.databaseKmsKeyArn,
         databaseName: DATABASE_NAMES[name],
         masterUsername: username,
         masterPassword: secret(secretName, SECRET_KEYS.password),

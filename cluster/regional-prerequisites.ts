@@ -1,8 +1,9 @@
-import { CfnJson, CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnJson, CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -38,6 +39,8 @@ export class RegionalPrerequisites extends Construct {
   readonly cartsRole: iam.Role;
   readonly webAcl: wafv2.CfnWebACL;
   readonly certificate: acm.Certificate;
+  /** Encrypts this region's Aurora clusters (the primary's and a secondary's alike). */
+  readonly databaseKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: RegionalPrerequisitesProps) {
     super(scope, id);
@@ -59,6 +62,15 @@ export class RegionalPrerequisites extends Construct {
     this.databaseSecurityGroup.addIngressRule(fromCluster, ec2.Port.tcp(DATA_PORTS.mysql), 'catalog (MySQL) from the cluster');
     this.databaseSecurityGroup.addIngressRule(fromCluster, ec2.Port.tcp(DATA_PORTS.postgres), 'orders (PostgreSQL) from the cluster');
     this.redisSecurityGroup.addIngressRule(fromCluster, ec2.Port.tcp(DATA_PORTS.redis), 'checkout (Redis, TLS) from the cluster');
+
+    // A key of the environment's own for the region's Aurora clusters: the data tier names it by ARN,
+    // the form RDS reports back, so the ACK controller never sees a difference (an alias would be
+    // rewritten to the ARN and re-applied by Argo CD, forever). Kept with the data after the stack.
+    this.databaseKey = new kms.Key(this, 'DatabaseKey', {
+      description: `SecureCart ${config.name} Aurora clusters in ${region.name}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     // carts reads and writes its table's local replica through IRSA: that table and its indexes only.
     const provider = cluster.openIdConnectProvider;
@@ -142,6 +154,7 @@ export class RegionalPrerequisites extends Construct {
       [REGIONAL_OUTPUT_KEYS.dataSubnetIds]: vpc.selectSubnets({ subnetGroupName: SUBNET_TIERS.data }).subnetIds.join(','),
       [REGIONAL_OUTPUT_KEYS.webAclArn]: this.webAcl.attrArn,
       [REGIONAL_OUTPUT_KEYS.certificateArn]: this.certificate.certificateArn,
+      [REGIONAL_OUTPUT_KEYS.databaseKmsKeyArn]: this.databaseKey.keyArn,
       ClusterName: cluster.clusterName,
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(stack, key, { value });

@@ -7,6 +7,7 @@ import * as blueprints from '@aws-quickstart/eks-blueprints';
 import { KARPENTER_BASELINE_POOL, NODE_EXPIRY, nodeRequirements } from '../config/karpenter';
 import { regionalStackName } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
+import { ackElastiCachePolicy, ackRdsKeyStatement, ackRdsPolicy } from './ack-policies';
 import { CredentialsSyncAddOn } from './addons/credentials-sync';
 import { DeschedulerAddOn } from './addons/descheduler';
 import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
@@ -232,72 +233,12 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   fenceExternalDns(stack, config, region);
   const clusterInfo = stack.getClusterInfo();
   const prerequisites = new RegionalPrerequisites(stack, 'Prerequisites', { config, region, cluster: clusterInfo.cluster, vpc: clusterInfo.cluster.vpc });
+  // The key exists only now; the add-on created the controller's inline policy during the build.
+  const rdsPolicy = stack.node.tryFindChild('rds-chart-inline-policy');
+  if (!(rdsPolicy instanceof iam.Policy)) throw new Error('the ACK RDS add-on no longer creates "rds-chart-inline-policy": review the database key grant');
+  rdsPolicy.addStatements(ackRdsKeyStatement(prerequisites.databaseKey, region.name));
   new RegionalAlarms(stack, 'Alarms', { config });
   return { stack, prerequisites };
-}
-
-/** ACK RDS: manage the shop's Aurora clusters, instances, subnet and parameter groups; nothing else. */
-function ackRdsPolicy(config: PlatformConfig, region: RegionConfig): iam.PolicyStatement[] {
-  const arn = (resource: string) => `arn:aws:rds:${region.name}:${config.accountId}:${resource}`;
-  const global = `arn:aws:rds::${config.accountId}:global-cluster:securecart-${config.name}-*`;
-  return [
-    new iam.PolicyStatement({
-      actions: ['rds:Describe*', 'rds:ListTagsForResource'],
-      resources: ['*'],
-    }),
-    new iam.PolicyStatement({
-      actions: [
-        'rds:CreateDBCluster', 'rds:ModifyDBCluster', 'rds:DeleteDBCluster', 'rds:CreateDBInstance', 'rds:ModifyDBInstance', 'rds:DeleteDBInstance',
-        'rds:CreateDBSubnetGroup', 'rds:ModifyDBSubnetGroup', 'rds:DeleteDBSubnetGroup', 'rds:CreateGlobalCluster', 'rds:ModifyGlobalCluster',
-        'rds:RemoveFromGlobalCluster', 'rds:CreateDBClusterParameterGroup', 'rds:ModifyDBClusterParameterGroup', 'rds:DeleteDBClusterParameterGroup',
-        'rds:CreateDBParameterGroup', 'rds:ModifyDBParameterGroup', 'rds:DeleteDBParameterGroup', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource',
-      ],
-      resources: [
-        arn(`cluster:securecart-${config.name}-*`), arn(`db:securecart-${config.name}-*`), arn(`subgrp:securecart-${config.name}-*`),
-        arn(`cluster-pg:securecart-${config.name}-*`), arn(`pg:securecart-${config.name}-*`), global,
-        // Final snapshots taken on delete.
-        arn(`cluster-snapshot:securecart-${config.name}-*`), arn(`snapshot:securecart-${config.name}-*`),
-      ],
-    }),
-    new iam.PolicyStatement({
-      // CreateDBInstance also authorises against the engine's default option and parameter groups.
-      actions: ['rds:CreateDBCluster', 'rds:CreateDBInstance', 'rds:ModifyDBCluster', 'rds:ModifyDBInstance'],
-      resources: [arn('og:default:aurora-*'), arn('pg:default.aurora-*')],
-    }),
-    new iam.PolicyStatement({
-      actions: ['rds:CreateDBClusterSnapshot', 'rds:CreateDBSnapshot'],
-      resources: [arn(`cluster-snapshot:securecart-${config.name}-*`), arn(`snapshot:securecart-${config.name}-*`), arn(`cluster:securecart-${config.name}-*`), arn(`db:securecart-${config.name}-*`)],
-    }),
-    new iam.PolicyStatement({ actions: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs', 'ec2:DescribeAvailabilityZones'], resources: ['*'] }),
-    new iam.PolicyStatement({ actions: ['iam:CreateServiceLinkedRole'], resources: ['*'], conditions: { StringLike: { 'iam:AWSServiceName': 'rds.amazonaws.com' } } }),
-    new iam.PolicyStatement({ actions: ['kms:DescribeKey', 'kms:CreateGrant'], resources: ['*'], conditions: { StringEquals: { 'kms:ViaService': `rds.${region.name}.amazonaws.com` } } }),
-  ];
-}
-
-/** ACK ElastiCache: manage the shop's replication groups and subnet groups; nothing else. */
-function ackElastiCachePolicy(config: PlatformConfig, region: RegionConfig): iam.PolicyStatement[] {
-  const arn = (resource: string) => `arn:aws:elasticache:${region.name}:${config.accountId}:${resource}`;
-  return [
-    new iam.PolicyStatement({ actions: ['elasticache:Describe*', 'elasticache:ListTagsForResource'], resources: ['*'] }),
-    new iam.PolicyStatement({
-      actions: [
-        'elasticache:CreateReplicationGroup', 'elasticache:ModifyReplicationGroup', 'elasticache:DeleteReplicationGroup',
-        'elasticache:CreateCacheSubnetGroup', 'elasticache:ModifyCacheSubnetGroup', 'elasticache:DeleteCacheSubnetGroup',
-        'elasticache:CreateCacheParameterGroup', 'elasticache:ModifyCacheParameterGroup', 'elasticache:DeleteCacheParameterGroup',
-        'elasticache:CreateSnapshot', 'elasticache:AddTagsToResource', 'elasticache:RemoveTagsFromResource',
-      ],
-      resources: [
-        arn(`replicationgroup:securecart-${config.name}-*`), arn(`cluster:securecart-${config.name}-*`), arn(`subnetgroup:securecart-${config.name}-*`),
-        arn(`parametergroup:securecart-${config.name}-*`), arn(`snapshot:securecart-${config.name}-*`),
-        // The engine's default parameter group, used by the replication group.
-        arn('parametergroup:default.*'),
-        // CreateReplicationGroup also authorises against the security groups and subnets it uses.
-        `arn:aws:ec2:${region.name}:${config.accountId}:security-group/*`, `arn:aws:ec2:${region.name}:${config.accountId}:subnet/*`,
-      ],
-    }),
-    new iam.PolicyStatement({ actions: ['iam:CreateServiceLinkedRole'], resources: ['*'], conditions: { StringLike: { 'iam:AWSServiceName': 'elasticache.amazonaws.com' } } }),
-    new iam.PolicyStatement({ actions: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'], resources: ['*'] }),
-  ];
 }
 
 /**

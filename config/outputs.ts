@@ -33,6 +33,8 @@ export const REGIONAL_OUTPUT_KEYS = {
   certificateArn: 'CertificateArn',
   /** WAFv2 web ACL of the region's ALB. */
   webAclArn: 'WebAclArn',
+  /** KMS key (ARN, the form RDS reports back) of the region's Aurora clusters. */
+  databaseKmsKeyArn: 'DatabaseKmsKeyArn',
 } as const;
 
 /** Outputs of the global stack. */
@@ -93,6 +95,8 @@ const regionalValidators: Record<keyof typeof REGIONAL_OUTPUT_KEYS, z.ZodString>
   redisSecurityGroupId: z.string().regex(new RegExp(`^${ec2Id('sg')}$`), 'must be a security group id (sg- and 8 or 17 hex digits)'),
   certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'must be an ACM certificate ARN'),
   webAclArn: z.string().regex(/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]+\/[\w-]+$/, 'must be a regional WAFv2 web ACL ARN'),
+  // A key ARN, never an alias: RDS reports the key by ARN and the ACK controller writes that back.
+  databaseKmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias'),
 };
 const regionalShape = z.object(
   Object.fromEntries(Object.entries(REGIONAL_OUTPUT_KEYS).map(([prop, key]) => [key, regionalValidators[prop as keyof typeof REGIONAL_OUTPUT_KEYS]])),

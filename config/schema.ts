@@ -272,7 +272,19 @@ const data = z
       .strict()
       .default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    // RDS reports the full engine version and the ACK controller writes it back into the spec (and
+    // GlobalCluster compares it as a plain string): a short form such as "8.0" would be rewritten and
+    // re-applied by Argo CD forever. Require the form AWS reports.
+    const full = { orders: /^\d+\.\d+$/, catalog: /^\d+\.\d+\.mysql_aurora\.\d+\.\d+\.\d+$/ } as const;
+    const example = { orders: '16.6', catalog: '8.0.mysql_aurora.3.08.0' } as const;
+    for (const db of ['orders', 'catalog'] as const) {
+      if (!full[db].test(d[db].engineVersion)) {
+        ctx.addIssue({ code: 'custom', path: [db, 'engineVersion'], message: `"${d[db].engineVersion}" is not the full ${db === 'orders' ? 'Aurora PostgreSQL' : 'Aurora MySQL'} version RDS reports: use the full form such as "${example[db]}"` });
+      }
+    }
+  });
 
 const budgets = z
   .object({

@@ -16,6 +16,8 @@ import { rootApplication } from '../charts/gitops';
 import { ARGOCD_INSTALL_TIMEOUT, LOAD_BALANCER_CONTROLLER_IMAGE, VERSIONS } from '../cluster/regional-stack';
 import { CHART_VALUE_KEYS } from '../cluster/upstream/chart-values';
 import { tmpDir } from './helpers';
+import { ACK_ELASTICACHE_CALLS, ACK_ELASTICACHE_NEVER, ACK_RDS_CALLS, ACK_RDS_NEVER } from './support/ack-calls';
+import { allowedActions, evaluate, policyStatements } from './support/iam';
 
 const config = loadConfig();
 const [primary, secondary] = config.regions;
@@ -269,19 +271,54 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     for (const kind of ['ReplicationGroup', 'CacheSubnetGroup']) expect(cm[`resource.customizations.health.elasticache.services.k8s.aws_${kind}`]).toContain('ACK.Terminal');
   });
 
-  test('ACK controllers get scoped inline policies, not the FullAccess managed ones', () => {
-    const managed = JSON.stringify(t().findResources('AWS::IAM::Role'));
-    expect(managed).not.toMatch(/AmazonRDSFullAccess|AmazonElastiCacheFullAccess/);
-    const rds = resourcesOf(t(), 'AWS::IAM::Policy').find(([id]) => id.startsWith('rdschartinlinepolicy'))![1];
-    const statements = rds.Properties.PolicyDocument.Statement;
-    const allowing = (action: string) => statements.filter((s: any) => ([] as string[]).concat(s.Action).includes(action)).flatMap((s: any) => [].concat(s.Resource));
-    for (const r of allowing('rds:DeleteDBCluster')) expect(r).toMatch(/securecart-prod-\*$/);
-    // Creating instances also authorises against the engines' default option and parameter groups.
-    expect(allowing('rds:CreateDBInstance')).toEqual(expect.arrayContaining([expect.stringMatching(/:og:default:aurora-\*$/), expect.stringMatching(/:pg:default\.aurora-\*$/), expect.stringMatching(/:db:securecart-prod-\*$/)]));
-    expect(allowing('rds:CreateDBClusterSnapshot')).toEqual(expect.arrayContaining([expect.stringMatching(/:cluster-snapshot:securecart-prod-\*$/)]));
-    const [, ec] = resourcesOf(t(), 'AWS::IAM::Policy').find(([id]) => id.startsWith('elasticachechartinlinepolicy'))!;
-    const create = ec.Properties.PolicyDocument.Statement.find((s: any) => ([] as string[]).concat(s.Action).includes('elasticache:CreateReplicationGroup'));
-    expect(create.Resource).toEqual(expect.arrayContaining([expect.stringMatching(/:parametergroup:default\.\*$/), expect.stringMatching(/:replicationgroup:securecart-prod-\*$/)]));
+  describe.each([
+    ['RDS', 'rdschartinlinepolicy', ACK_RDS_CALLS, ACK_RDS_NEVER],
+    ['ElastiCache', 'elasticachechartinlinepolicy', ACK_ELASTICACHE_CALLS, ACK_ELASTICACHE_NEVER],
+  ] as const)('ACK %s controller role', (_name, policyPrefix, calls, never) => {
+    const fill = (arn: string) => arn.replace(/<region>/g, regionName).replace(/<account>/g, config.accountId).replace(/<env>/g, config.name);
+    const statements = () => policyStatements(t().toJSON().Resources, policyPrefix);
+
+    test('is an inline policy, not the FullAccess managed one', () => {
+      expect(JSON.stringify(t().findResources('AWS::IAM::Role'))).not.toMatch(/AmazonRDSFullAccess|AmazonElastiCacheFullAccess/);
+      expect(statements().length).toBeGreaterThan(0);
+    });
+
+    test.each(calls.map((c) => [c.action, c.resource, c.where] as const))('allows %s on %s (%s)', (action, resource) => {
+      expect(evaluate(statements(), action, fill(resource)).decision).toBe('Allow');
+    });
+
+    test.each([...never])('denies %s explicitly: retention is enforced by IAM too', (action) => {
+      expect(evaluate(statements(), action, '*').decision).toBe('ExplicitDeny');
+      expect(evaluate(statements(), action, fill(calls[1].resource)).decision).toBe('ExplicitDeny');
+    });
+
+    test('allows nothing the controller does not call (besides the service-linked role, KMS through RDS and network lookups)', () => {
+      const called = new Set(calls.map((c) => c.action));
+      const extra = allowedActions(statements()).filter((a) => !called.has(a));
+      expect(extra).toEqual(
+        policyPrefix.startsWith('rds')
+          ? ['iam:CreateServiceLinkedRole', 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']
+          : ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'iam:CreateServiceLinkedRole'],
+      );
+    });
+
+    test('writes only this environment’s resources', () => {
+      const other = fill(calls.find((c) => /Create/.test(c.action))!.resource).replace(`securecart-${config.name}-`, 'securecart-other-');
+      expect(evaluate(statements(), calls.find((c) => /Create/.test(c.action))!.action, other).decision).toBe('ImplicitDeny');
+      expect(evaluate(statements(), 'elasticache:CreateCacheCluster', fill('arn:aws:elasticache:<region>:<account>:cluster:securecart-<env>-x')).decision).not.toBe('Allow');
+    });
+  });
+
+  test('the ACK RDS role uses the database key only through RDS in this region', () => {
+    const statements = policyStatements(t().toJSON().Resources, 'rdschartinlinepolicy');
+    const key = resourcesOf(t(), 'AWS::KMS::Key').find(([id]) => id.startsWith('PrerequisitesDatabaseKey'))!;
+    const keyArn = `{ref:${key[0]}.Arn}`;
+    const { decision, conditions } = evaluate(statements, 'kms:CreateGrant', keyArn);
+    expect(decision).toBe('Allow');
+    expect(conditions).toEqual([{ StringEquals: { 'kms:ViaService': `rds.${regionName}.amazonaws.com` } }]);
+    expect(evaluate(statements, 'kms:CreateGrant', 'arn:aws:kms:us-east-1:111122223333:key/other').decision).toBe('ImplicitDeny');
+    expect(key[1].DeletionPolicy).toBe('Retain');
+    expect(key[1].Properties.EnableKeyRotation).toBe(true);
   });
 
   test('data stores accept the cluster only, on their own ports', () => {

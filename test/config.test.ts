@@ -109,6 +109,8 @@ describe('bad config is refused with the path and the fix', () => {
     ['sizing for an unknown region', (c) => (c.services.orders.regions['eu-west-1'] = { minReplicas: 2, maxReplicas: 4 }), /^services\.orders\.regions\.eu-west-1: sizes region "eu-west-1", which is not in regions/],
     ['a memory limit below the request', (c) => (c.services.ui.resources.memoryLimit = '256Mi'), /^services\.ui\.resources\.memoryLimit: memoryLimit 256Mi is below the memory request 1Gi/],
     ['a flow log retention CloudWatch does not offer', (c) => (c.cluster.flowLogRetentionDays = 100), /^cluster\.flowLogRetentionDays: 100 is not a CloudWatch Logs retention period: use one of .*365/],
+    ['a short Aurora MySQL version (RDS reports the full one)', (c) => (c.data.catalog.engineVersion = '8.0'), /^data\.catalog\.engineVersion: "8\.0" is not the full Aurora MySQL version RDS reports: use the full form such as "8\.0\.mysql_aurora\.3\.08\.0"/],
+    ['a major-only Aurora PostgreSQL version', (c) => (c.data.orders.engineVersion = '16'), /^data\.orders\.engineVersion: "16" is not the full Aurora PostgreSQL version/],
     ['a malformed cpu quantity', (c) => (c.services.ui.resources.cpu = '250 millicores'), /^services\.ui\.resources\.cpu: must be a CPU quantity/],
   ];
 

@@ -73,9 +73,12 @@ describe.each(config.regions.map((r) => r.name))('data tier in %s', (region) => 
     } else {
       expect(cluster.spec).not.toHaveProperty('masterUserPassword');
       expect(cluster.spec).not.toHaveProperty('masterUsername');
-      // An encrypted cross-region member needs a key of its own region and its source region.
-      expect(cluster.spec).toMatchObject({ kmsKeyID: 'alias/aws/rds', sourceRegion: primary });
     }
+    // Both roles: the region's own key, by ARN (the form the controller writes back), and no
+    // sourceRegion (a global-database member joins by identifier; sourceRegion is for read replicas).
+    expect(cluster.spec.kmsKeyID).toBe(out.databaseKmsKeyArn);
+    expect(cluster.spec.kmsKeyID).toMatch(new RegExp(`^arn:aws:kms:${region}:\\d{12}:key/`));
+    expect(cluster.spec).not.toHaveProperty('sourceRegion');
     // Both roles: a secondary forwards writes; a primary gets it the moment a switchover demotes it.
     expect(cluster.spec.enableGlobalWriteForwarding).toBe(true);
   });
@@ -223,7 +226,9 @@ describe('refusing a data tier that could lose data or availability', () => {
       identifier: 'db', name: 'db', engine: 'aurora-postgresql' as const, engineVersion: '16.6', instanceClass: 'db.r6g.large', region: 'us-east-1', primaryRegion: 'us-east-1',
       availabilityZones: ['us-east-1a', 'us-east-1b'], subnetGroupName: 's', securityGroupIds: ['sg-1'], databaseName: 'd', masterUsername: 'u',
       masterPassword: { name: 's', namespace: 'n', key: 'password' }, backupRetentionDays: 7, endpointExport: { configMap: 'c', key: 'k' },
+      kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/0e5a1c7e-0000-4000-8000-000000000001',
     };
+    expect(() => new AuroraGlobalDatabase(chart, 'alias', { ...common, role: 'secondary', instances: 1, kmsKeyArn: 'alias/aws/rds' })).toThrow(/kmsKeyArn "alias\/aws\/rds" is not a KMS key ARN/);
     expect(() => new AuroraGlobalDatabase(chart, 'one', { ...common, role: 'primary', instances: 1 })).toThrow(/1 instance\(s\) would put the primary in a single AZ/);
     expect(() => new AuroraGlobalDatabase(chart, 'three', { ...common, role: 'secondary', instances: 3 })).toThrow(/3 instances exceed the 2 AZs/);
     expect(

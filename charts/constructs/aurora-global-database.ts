@@ -35,6 +35,12 @@ export interface AuroraGlobalDatabaseProps {
   /** DB subnet group (the region's isolated data subnets). */
   readonly subnetGroupName: string;
   readonly securityGroupIds: string[];
+  /**
+   * KMS key of this region's cluster, as a key ARN: the form RDS reports and the ACK controller writes
+   * back into the spec (rds-controller v1.11.1 pkg/resource/db_cluster/sdk.go sets Spec.KMSKeyID from
+   * the API's KmsKeyId), so Argo CD and the controller agree on it. An alias would be rewritten forever.
+   */
+  readonly kmsKeyArn: string;
   /** Database created in the primary. */
   readonly databaseName: string;
   readonly masterUsername: string;
@@ -110,11 +116,13 @@ export class AuroraGlobalDatabase extends Construct {
       tags,
     });
 
+    if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\//.test(props.kmsKeyArn)) {
+      throw new Error(`database ${props.identifier}: kmsKeyArn "${props.kmsKeyArn}" is not a KMS key ARN: RDS reports keys by ARN, so an alias would be rewritten by the controller and re-applied by Argo CD forever`);
+    }
+    // A secondary joins the global cluster by its identifier: no master credentials, and no
+    // sourceRegion (that is for cross-region read replicas, turned into a pre-signed URL on create).
     const byRole =
-      props.role === 'primary'
-        ? { databaseName: props.databaseName, masterUsername: props.masterUsername, masterUserPassword: props.masterPassword }
-        : // An encrypted secondary needs a key of its own region, and the region it replicates from.
-          { kmsKeyID: 'alias/aws/rds', sourceRegion: props.primaryRegion };
+      props.role === 'primary' ? { databaseName: props.databaseName, masterUsername: props.masterUsername, masterUserPassword: props.masterPassword } : {};
     this.cluster = rds(
       'DBCluster',
       'Cluster',
@@ -128,6 +136,8 @@ export class AuroraGlobalDatabase extends Construct {
         vpcSecurityGroupIDs: props.securityGroupIds,
         dbClusterParameterGroupName: parameterGroup,
         storageEncrypted: true,
+        // Every region's cluster has a key of its own region (a promoted secondary keeps it).
+        kmsKeyID: props.kmsKeyArn,
         deletionProtection: true,
         backupRetentionPeriod: props.backupRetentionDays,
         preferredBackupWindow: '03:00-04:00',
