@@ -43,6 +43,7 @@ export const WELL_KNOWN = {
   podSecurityEnforceVersion: 'pod-security.kubernetes.io/enforce-version',
   podSecurityWarn: 'pod-security.kubernetes.io/warn',
   podSecurityAudit: 'pod-security.kubernetes.io/audit',
+  podReadinessGateInject: 'elbv2.k8s.aws/pod-readiness-gate-inject',
 } as const;
 
 /** CoreDNS as EKS runs it. */

@@ -93,9 +93,11 @@ export function workloadSpecs(
       health: SPRING_HEALTH,
       calls: [],
       backend: 'aws-apis',
-      // IRSA: the pod identity webhook injects the web identity token for this role.
+      // IRSA: the pod identity webhook adds its own projected token (audience sts.amazonaws.com) for this
+      // role whatever automountServiceAccountToken says (amazon-eks-pod-identity-webhook v0.6.17
+      // pkg/handler/handler.go:347-362 builds the aws-iam-token volume; nothing there reads automount).
+      // carts never calls the Kubernetes API, so it gets no Kubernetes API token.
       serviceAccountAnnotations: { [WELL_KNOWN.irsaRoleArn]: out.cartsRoleArn },
-      automountServiceAccountToken: true,
       env: [
         { name: 'JAVA_OPTS', value: JAVA_OPTS },
         { name: 'AWS_REGION', value: region.name },

@@ -62,7 +62,9 @@ export interface HighlyAvailableServiceProps {
    */
   readonly serviceAccountAnnotations?: Record<string, string>;
   /**
-   * Mount the service account token: only services that call AWS APIs (IRSA) need it.
+   * Mount a Kubernetes API token: only a service that calls the Kubernetes API needs it. IRSA does not:
+   * the pod identity webhook projects its own AWS token (amazon-eks-pod-identity-webhook v0.6.17
+   * pkg/handler/handler.go:347-362).
    * @default false
    */
   readonly automountServiceAccountToken?: boolean;

@@ -38,6 +38,11 @@ export class NamespaceBaseline extends Construct {
           [WELL_KNOWN.podSecurityEnforceVersion]: 'latest',
           [WELL_KNOWN.podSecurityWarn]: level,
           [WELL_KNOWN.podSecurityAudit]: level,
+          // The load balancer controller adds target-health readiness gates only to pods of namespaces
+          // with this label (aws-load-balancer-controller v3.4.0 docs/deploy/pod_readiness_gate.md and the
+          // chart's mpod.elbv2.k8s.aws webhook namespaceSelector): a rollout then waits until the ALB
+          // sees each new pod healthy, instead of leaving a target group with only draining targets.
+          [WELL_KNOWN.podReadinessGateInject]: 'enabled',
         },
       },
     });
