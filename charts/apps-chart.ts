@@ -43,6 +43,7 @@ export class AppsChart extends Chart {
         env: spec.env,
         serviceAccountAnnotations: spec.serviceAccountAnnotations,
         automountServiceAccountToken: spec.automountServiceAccountToken,
+        secretFiles: spec.secretFiles,
         drainSeconds: spec.drainSeconds,
       });
     }

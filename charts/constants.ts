@@ -85,19 +85,30 @@ export const SHUTDOWN = {
 /** UID/GID the sample images run as. */
 export const RUN_AS_USER = 1000;
 
-/**
- * catalog builds its MySQL DSN as `user:password@tcp(<endpoint>)/<db name>` and has no TLS setting, while
- * the cluster refuses plain-text connections (require_secure_transport). The Go MySQL driver reads DSN
- * parameters after the database name, so the name carries the TLS mode. `skip-verify` encrypts but does
- * not verify the server: the RDS CA is not in the image's trust store (the SG limits who can answer).
- */
-export const CATALOG_DB_NAME_WITH_TLS = 'catalog?tls=skip-verify';
-
 /** Logical database names inside the shop's database clusters. */
 export const DATABASE_NAMES = {
   catalog: 'catalog',
   orders: 'orders',
 } as const;
+
+/**
+ * catalog's database name, carrying the TLS settings. catalog v1.6.2 has no TLS setting and builds
+ * `user:pass@tcp(<endpoint>)/<DB_NAME>?timeout=<n>s&charset=utf8mb4&parseTime=True&loc=Local`
+ * (retail-store-sample-app src/catalog/repository/repository.go:28), while the cluster refuses plain
+ * text (require_secure_transport). go-sql-driver/mysql v1.8.1 starts the parameters at the first '?'
+ * after the last '/', splits them on '&' and each at its first '=' (dsn.go:407-444), so:
+ * - `tls=true` verifies the server against the root pool (the RDS CAs: SSL_CERT_FILE) and its name;
+ * - `timeout=5s` replaces the image's own, which would otherwise be glued to our last parameter;
+ * - `connectionAttributes=` absorbs the image's `?timeout=<n>s`: that attribute has no ':' and the driver
+ *   drops it at connect (connector.go:43-51). Any other sink breaks: an unknown key becomes
+ *   `SET ?timeout = 5s` at connect, and `tls=true?timeout=5s` is an unknown TLS config name.
+ * test/catalog-dsn.test.ts assembles the full string as the image does and parses it by the driver's rules.
+ */
+export const CATALOG_DB_NAME_WITH_TLS = `${DATABASE_NAMES.catalog}?tls=true&timeout=5s&connectionAttributes=`;
+
+/** Where catalog finds the RDS certificate bundle (the Secret's keys as files). */
+export const RDS_CA_DIRECTORY = '/etc/rds-ca';
+
 
 /**
  * JVM settings for the Java images: size the heap from the memory limit, never from the node. 60 % leaves

@@ -6,9 +6,9 @@
  */
 import { parseImage, PlatformConfig, RegionConfig, ServiceName } from '../config/schema';
 import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
-import { EnvVar, HealthEndpoints } from './constructs/highly-available-service';
-import { SECRET_KEYS } from '../config/credentials';
-import { CATALOG_DB_NAME_WITH_TLS, DATA_ENDPOINTS, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
+import { EnvVar, HealthEndpoints, SecretFiles } from './constructs/highly-available-service';
+import { RDS_CA_BUNDLE, SECRET_KEYS } from '../config/credentials';
+import { CATALOG_DB_NAME_WITH_TLS, DATA_ENDPOINTS, RDS_CA_DIRECTORY, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
 
 /** Which backend a service talks to, for its egress NetworkPolicy. */
 export type Backend = 'mysql' | 'postgres' | 'redis' | 'aws-apis' | 'none';
@@ -23,6 +23,7 @@ export interface WorkloadSpec {
   readonly calls: ServiceName[];
   readonly backend: Backend;
   readonly serviceAccountAnnotations?: Record<string, string>;
+  readonly secretFiles?: SecretFiles[];
   readonly automountServiceAccountToken?: boolean;
   /** Seconds to keep serving after termination starts: the ALB's deregistration for ui, less in-cluster. */
   readonly drainSeconds?: number;
@@ -77,7 +78,13 @@ export function workloadSpecs(
       health: { readinessPath: '/health' },
       calls: [],
       backend: 'mysql',
+      // The RDS CAs, so the driver's tls=true verifies the database: with tls=true it builds an empty
+      // tls.Config, i.e. Go's system root pool and the endpoint's host name (go-sql-driver/mysql v1.8.1
+      // dsn.go:173-193), and Go's Linux root pool is read from SSL_CERT_FILE when set
+      // (crypto/x509/root_unix.go; SSL_CERT_DIR keeps its defaults, so public roots stay trusted too).
+      secretFiles: [{ secretName: RDS_CA_BUNDLE.kubernetesSecret, mountPath: RDS_CA_DIRECTORY }],
       env: [
+        { name: 'SSL_CERT_FILE', value: `${RDS_CA_DIRECTORY}/${RDS_CA_BUNDLE.key}` },
         { name: 'RETAIL_CATALOG_PERSISTENCE_PROVIDER', value: 'mysql' },
         { name: 'CATALOG_DB_HOST', configMap: endpoint(DATA_ENDPOINTS.catalogDbHost) },
         { name: 'RETAIL_CATALOG_PERSISTENCE_ENDPOINT', value: `$(CATALOG_DB_HOST):${PORTS.mysql}` },

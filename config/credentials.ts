@@ -6,9 +6,11 @@
 import { PlatformConfig } from './schema';
 
 /**
- * Characters never generated: RDS refuses / " @ and space; catalog puts its password into a URL
- * (its migration tool parses user:password@...), whose user info allows only letters, digits and
- * -._~!$&'()*+,;= — so everything else, and the URL-significant ones, are excluded too.
+ * Characters never generated: RDS refuses / " @ and space. catalog reads its environment through
+ * sethvargo/go-envconfig, which runs every value through os.Expand, so a `$` in a password would be
+ * rewritten (retail-store-sample-app v1.6.2 src/catalog/config; go-envconfig v0.1.1); and its driver
+ * splits the DSN at the last '@' and the first ':' (go-sql-driver/mysql v1.8.1 dsn.go:372-387). Keeping to
+ * letters, digits and -._ also keeps every password safe in any URL.
  */
 const DB_EXCLUDED = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\^';
 
@@ -37,3 +39,17 @@ export function secretPrefix(config: PlatformConfig): string {
 export function secretName(config: PlatformConfig, credential: CredentialName): string {
   return `${secretPrefix(config)}${CREDENTIALS[credential].secret}`;
 }
+
+/**
+ * The RDS certificate authorities, so that catalog can verify the database's certificate (RDS
+ * certificates are not signed by a public CA). External Secrets fetches AWS's published global bundle
+ * into this Secret in the shop's namespace and refreshes it daily (cluster/addons/credentials-sync);
+ * catalog mounts it and points Go's root pool at it.
+ */
+export const RDS_CA_BUNDLE = {
+  kubernetesSecret: 'rds-ca-bundle',
+  key: 'rds-ca-bundle.pem',
+  /** AWS publishes the bundles at truststore.pki.rds.amazonaws.com/<name>/<name>-bundle.pem; global holds every region's CAs. */
+  bundle: 'global',
+  url: 'https://truststore.pki.rds.amazonaws.com/{{ .remoteRef.key }}/{{ .remoteRef.key }}-bundle.pem',
+} as const;

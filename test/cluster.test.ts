@@ -239,15 +239,31 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
 
   test('credentials reach the shop namespace from Secrets Manager, never from git', () => {
     const objects = manifests(t());
-    const store = objects.find((o) => o.kind === 'ClusterSecretStore');
+    const store = objects.find((o) => o.kind === 'ClusterSecretStore' && o.spec.provider.aws);
     expect(store.spec.provider.aws).toMatchObject({ service: 'SecretsManager', region: regionName });
-    const syncs = objects.filter((o) => o.kind === 'ClusterExternalSecret');
+    const syncs = objects.filter((o) => o.kind === 'ClusterExternalSecret' && o.spec.externalSecretSpec.secretStoreRef.name === store.metadata.name);
     expect(syncs.map((s) => [s.metadata.name, s.spec.externalSecretSpec.dataFrom[0].extract.key]).sort()).toEqual(
       (Object.keys(CREDENTIALS) as Array<keyof typeof CREDENTIALS>).map((c) => [CREDENTIALS[c].kubernetesSecret, secretName(config, c)]).sort(),
     );
     for (const s of syncs) expect(s.spec.namespaceSelectors).toEqual([{ matchLabels: { 'kubernetes.io/metadata.name': config.namespace } }]);
     // No other namespace can read the shop's credentials through the store.
     expect(store.spec.conditions).toEqual([{ namespaces: [config.namespace] }]);
+  });
+
+  test('the RDS CA bundle reaches the shop namespace from AWS’s trust store, refreshed daily and kept if the source fails', () => {
+    const objects = manifests(t());
+    const store = objects.find((o) => o.kind === 'ClusterSecretStore' && o.spec.provider.webhook);
+    // external-secrets v2.7.0 webhook provider: the URL is a template over remoteRef.key; no jsonPath
+    // returns the raw body (providers/v1/webhook/webhook.go), i.e. the whole PEM bundle.
+    expect(store.spec.provider.webhook).toEqual({ url: 'https://truststore.pki.rds.amazonaws.com/{{ .remoteRef.key }}/{{ .remoteRef.key }}-bundle.pem', method: 'GET', timeout: '30s' });
+    expect(store.spec.conditions).toEqual([{ namespaces: [config.namespace] }]);
+    const sync = objects.find((o) => o.kind === 'ClusterExternalSecret' && o.spec.externalSecretSpec.secretStoreRef.name === store.metadata.name);
+    expect(sync.spec.externalSecretSpec).toMatchObject({
+      refreshInterval: '24h',
+      target: { name: 'rds-ca-bundle', creationPolicy: 'Orphan', deletionPolicy: 'Retain' },
+      data: [{ secretKey: 'rds-ca-bundle.pem', remoteRef: { key: 'global' } }],
+    });
+    expect(sync.spec.namespaceSelectors).toEqual([{ matchLabels: { 'kubernetes.io/metadata.name': config.namespace } }]);
   });
 
   test('Argo CD is bootstrapped to this repository’s argocd/<region>: the root app and its project, never allowEmpty', () => {

@@ -221,8 +221,8 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
       RETAIL_CATALOG_PERSISTENCE_PROVIDER: 'mysql',
       CATALOG_DB_HOST: fromEndpoints(DATA_ENDPOINTS.catalogDbHost),
       RETAIL_CATALOG_PERSISTENCE_ENDPOINT: '$(CATALOG_DB_HOST):3306',
-      // The database the cluster creates, with the TLS mode its driver needs for a TLS-only cluster.
-      RETAIL_CATALOG_PERSISTENCE_DB_NAME: 'catalog?tls=skip-verify',
+      // The database the cluster creates, with verified TLS for its driver (test/catalog-dsn.test.ts).
+      RETAIL_CATALOG_PERSISTENCE_DB_NAME: 'catalog?tls=true&timeout=5s&connectionAttributes=',
       RETAIL_CATALOG_PERSISTENCE_PASSWORD: { secretKeyRef: { name: out.catalogDbSecretName, key: 'password' } },
     });
     expect(envOf('orders')).toMatchObject({

@@ -12,6 +12,13 @@ export type EnvVar =
   | { readonly name: string; readonly secret: { readonly name: string; readonly key: string } }
   | { readonly name: string; readonly configMap: { readonly name: string; readonly key: string } };
 
+/** A Secret whose keys appear as read-only files in a directory of the container. */
+export interface SecretFiles {
+  readonly secretName: string;
+  /** Directory the keys appear in, one file per key. */
+  readonly mountPath: string;
+}
+
 /** Where the service reports its health. */
 export interface HealthEndpoints {
   /** HTTP path that answers 2xx only when the pod can serve traffic. */
@@ -56,6 +63,11 @@ export interface HighlyAvailableServiceProps {
    * @default - no variables
    */
   readonly env?: EnvVar[];
+  /**
+   * Secrets mounted read-only as files, e.g. a CA bundle. The pod does not start until the Secret exists.
+   * @default - none
+   */
+  readonly secretFiles?: SecretFiles[];
   /**
    * Annotations of the service account, e.g. the IRSA role.
    * @default - none
@@ -230,6 +242,10 @@ export class HighlyAvailableService extends Construct {
     for (const v of props.env ?? []) container.env.addVariable(v.name, this.envValue(v));
     // The images write to /tmp (JVM, Node); the root filesystem stays read-only.
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(256) }));
+    for (const files of props.secretFiles ?? []) {
+      const secret = kplus.Secret.fromSecretName(this, `Files-${files.secretName}`, files.secretName);
+      container.mount(files.mountPath, kplus.Volume.fromSecret(this, `Volume-${files.secretName}`, secret, { name: files.secretName, optional: false }), { readOnly: true });
+    }
 
     const evictAfter = Duration.seconds(props.nodeLossToleranceSeconds ?? 30);
     this.deployment.scheduling.tolerate(

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
+import { RDS_CA_BUNDLE } from '../../../config/credentials';
 import { addManifestAfter } from '../manifest-after';
 
 /** A Secrets Manager secret mirrored into a Kubernetes Secret of the same shape. */
@@ -26,6 +27,8 @@ export interface CredentialsSyncAddOnProps {
 
 /** Name of the store all credentials are read through. */
 export const SECRET_STORE_NAME = 'aws-secrets-manager';
+/** Name of the store that reads AWS's public RDS certificate bundles. */
+export const RDS_TRUST_STORE_NAME = 'rds-trust-store';
 
 /**
  * Makes credentials from Secrets Manager available as Kubernetes Secrets, with nothing secret in git:
@@ -40,7 +43,51 @@ export class CredentialsSyncAddOn implements blueprints.ClusterAddOn {
   constructor(private readonly props: CredentialsSyncAddOnProps) {}
 
   deploy(clusterInfo: blueprints.ClusterInfo): Promise<Construct> {
-    return addManifestAfter(clusterInfo, blueprints.addons.ExternalsSecretsAddOn.name, this.id, [this.store(), ...this.props.credentials.map((c) => this.sync(c))]);
+    return addManifestAfter(clusterInfo, blueprints.addons.ExternalsSecretsAddOn.name, this.id, [
+      this.store(),
+      ...this.props.credentials.map((c) => this.sync(c)),
+      this.rdsTrustStore(),
+      this.rdsCaBundle(),
+    ]);
+  }
+
+  /**
+   * A store that reads AWS's published RDS certificate bundle over HTTPS (verified against the public
+   * roots): External Secrets' webhook provider returns the raw body when no jsonPath is set
+   * (external-secrets v2.7.0 providers/v1/webhook/webhook.go; its "good plaintext" test), so the PEM
+   * lands whole in one key. Only the shop's namespace may read through it.
+   */
+  private rdsTrustStore(): Record<string, unknown> {
+    return {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: RDS_TRUST_STORE_NAME },
+      spec: {
+        conditions: [{ namespaces: [this.props.namespace] }],
+        provider: { webhook: { url: RDS_CA_BUNDLE.url, method: 'GET', timeout: '30s' } },
+      },
+    };
+  }
+
+  /** The RDS CA bundle as a Secret in the shop's namespace, refreshed daily (AWS adds CAs ahead of rotations). */
+  private rdsCaBundle(): Record<string, unknown> {
+    return {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterExternalSecret',
+      metadata: { name: RDS_CA_BUNDLE.kubernetesSecret },
+      spec: {
+        externalSecretName: RDS_CA_BUNDLE.kubernetesSecret,
+        namespaceSelectors: [{ matchLabels: { 'kubernetes.io/metadata.name': this.props.namespace } }],
+        refreshTime: '1m',
+        externalSecretSpec: {
+          refreshInterval: '24h',
+          secretStoreRef: { kind: 'ClusterSecretStore', name: RDS_TRUST_STORE_NAME },
+          // Kept if the source is unreachable or the ExternalSecret goes: catalog's pods mount it.
+          target: { name: RDS_CA_BUNDLE.kubernetesSecret, creationPolicy: 'Orphan', deletionPolicy: 'Retain' },
+          data: [{ secretKey: RDS_CA_BUNDLE.key, remoteRef: { key: RDS_CA_BUNDLE.bundle } }],
+        },
+      },
+    };
   }
 
   private store(): Record<string, unknown> {
