@@ -63,6 +63,12 @@ export const PORTS = {
   redis: 6379,
 } as const;
 
+/**
+ * ui's readiness (Spring Boot's readiness group, readinessState only, on Kubernetes): what the ALB
+ * checks on each pod. It says the pod is up, not that the shop works (the region's Route 53 check does).
+ */
+export const UI_READINESS_PATH = '/actuator/health/readiness';
+
 /** Name of the container port, referenced by Services and probes. */
 export const HTTP_PORT_NAME = 'http';
 

@@ -1,9 +1,10 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { publicHostname, regionalHostname } from '../config/hostnames';
+import { SHOP_PATHS } from '../config/shop-paths';
 import { RegionalOutputs } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
-import { LABELS, PORTS, SHUTDOWN } from './constants';
+import { LABELS, PORTS, SHUTDOWN, UI_READINESS_PATH } from './constants';
 import { FailoverIngress } from './constructs/failover-ingress';
 import { applyMissingLabels, regionInstance } from './labels';
 
@@ -14,9 +15,6 @@ export interface EdgeChartProps extends ChartProps {
   /** `app.kubernetes.io/version` of the edge objects: the platform repository's version. */
   readonly platformVersion: string;
 }
-
-/** Paths the sample serves that must never be reachable from the internet (they echo credentials). */
-export const BLOCKED_PATHS = ['/topology'];
 
 /** Where customers reach the shop in one region: its ALB and its DNS records. */
 export class EdgeChart extends Chart {
@@ -35,13 +33,14 @@ export class EdgeChart extends Chart {
           : { policy: 'failover', role: region.name === config.primaryRegion ? 'PRIMARY' : 'SECONDARY' },
       healthCheckId: outputs.healthCheckId,
       backend: { service: 'ui', port: PORTS.service },
-      targetHealthPath: config.dns.healthCheck.path,
+      // Each pod's own readiness, not the region's: a backend outage must not empty the target group.
+      targetHealthPath: UI_READINESS_PATH,
       certificateArn: outputs.certificateArn,
       webAclArn: outputs.webAclArn,
       sslPolicy: config.edge.sslPolicy,
       groupName: `securecart-${config.name}`,
       deregistrationDelaySeconds: SHUTDOWN.albDeregistrationDelaySeconds,
-      blockedPaths: BLOCKED_PATHS,
+      allowedPaths: SHOP_PATHS,
       accessLogsBucket: config.edge.accessLogsBucket?.replace('{region}', region.name),
       tags: { project: 'securecart', environment: config.name },
     });

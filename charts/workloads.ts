@@ -8,7 +8,7 @@ import { parseImage, PlatformConfig, RegionConfig, ServiceName } from '../config
 import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
 import { EnvVar, HealthEndpoints, SecretFiles } from './constructs/highly-available-service';
 import { RDS_CA_BUNDLE, SECRET_KEYS } from '../config/credentials';
-import { CATALOG_DB_NAME_WITH_TLS, DATA_ENDPOINTS, RDS_CA_DIRECTORY, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
+import { CATALOG_DB_NAME_WITH_TLS, DATA_ENDPOINTS, RDS_CA_DIRECTORY, UI_READINESS_PATH, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
 
 /** Which backend a service talks to, for its egress NetworkPolicy. */
 export type Backend = 'mysql' | 'postgres' | 'redis' | 'aws-apis' | 'none';
@@ -30,7 +30,7 @@ export interface WorkloadSpec {
 }
 
 const SPRING_HEALTH: HealthEndpoints = {
-  readinessPath: '/actuator/health/readiness',
+  readinessPath: UI_READINESS_PATH,
   livenessPath: '/actuator/health/liveness',
   slowStart: true,
 };

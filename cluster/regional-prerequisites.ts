@@ -11,6 +11,7 @@ import { REGIONAL_OUTPUT_KEYS } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { CREDENTIALS, cartsTableName, publicHostname, regionalHostname } from './naming';
 import { SUBNET_TIERS } from './vpc-provider';
+import { shopPathRules } from './waf-rules';
 
 export interface RegionalPrerequisitesProps {
   readonly config: PlatformConfig;
@@ -106,22 +107,9 @@ export class RegionalPrerequisites extends Construct {
       defaultAction: { allow: {} },
       visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `securecart-${config.name}-${region.name}`, sampledRequestsEnabled: true },
       rules: [
-        {
-          // The sample's /topology pages echo backend connection strings, including checkout's Redis URL
-          // with its auth token: never reachable from the internet.
-          name: 'block-topology-pages',
-          priority: 5,
-          action: { block: {} },
-          statement: {
-            byteMatchStatement: {
-              fieldToMatch: { uriPath: {} },
-              positionalConstraint: 'STARTS_WITH',
-              searchString: '/topology',
-              textTransformations: [{ priority: 0, type: 'URL_DECODE' }, { priority: 1, type: 'LOWERCASE' }],
-            },
-          },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'block-topology-pages', sampledRequestsEnabled: true },
-        },
+        // Only the shop's own paths, the list the ALB forwards too (config/shop-paths.ts): ui 1.6.2 serves
+        // debug handlers without authentication (/utility, /proxy, /actuator, /topology, /info).
+        ...shopPathRules(1),
         managedRule('AWSManagedRulesCommonRuleSet', 10),
         managedRule('AWSManagedRulesSQLiRuleSet', 20),
         managedRule('AWSManagedRulesKnownBadInputsRuleSet', 30),

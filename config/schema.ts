@@ -6,6 +6,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { isShopPath, SHOP_PATHS } from './shop-paths';
 
 /** Kubernetes versions the clusters may run: those the pinned add-ons and schemas were checked against. */
 export const KUBERNETES_VERSIONS = ['1.33', '1.34'] as const;
@@ -154,8 +155,15 @@ const healthCheck = z
       .default(10),
     /** Consecutive failures before Route 53 marks a region unhealthy (1-10). @default 3 */
     failureThreshold: z.number().int().min(1, 'must be between 1 and 10 (Route 53 limit)').max(10, 'must be between 1 and 10 (Route 53 limit)').default(3),
-    /** Path probed on each region's own hostname. @default /actuator/health/readiness (the ui's readiness) */
-    path: z.string().regex(/^\/\S*$/, 'must be an absolute path such as "/actuator/health/readiness"').default('/actuator/health/readiness'),
+    /**
+     * Path probed on each region's own hostname, through its WAF and ALB: a page that fails when the shop
+     * cannot show its catalog. It must be one of the shop's public paths (config/shop-paths.ts).
+     * @default /catalog (ui renders it from catalog, MySQL, carts and DynamoDB; read-only)
+     */
+    path: z
+      .string()
+      .refine((p) => isShopPath(p), (p) => ({ message: `"${p}" is not one of the shop's public paths (${SHOP_PATHS.map((x) => x.path).join(', ')}): the ALB and the WAF answer anything else with 404, so the check would always fail; use e.g. "/catalog"` }))
+      .default('/catalog'),
   })
   .strict();
 

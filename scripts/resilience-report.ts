@@ -303,7 +303,7 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     '|---|---|---|---|---|',
     ...r.records.map((x) => `| ${x.region} | ${x.failover ?? `latency (${x.latencyRegion})`} | \`${x.setIdentifier ?? '-'}\` | \`${x.healthCheckId ?? 'none'}\` | ${x.evaluateTargetHealth === 'false' ? 'off' : 'on'} |`),
     '',
-    `Each region's Route 53 health check probes \`https://<region>.${publicHost}${hc.path}\` (the ui's readiness through that region's ALB) every ${hc.intervalSeconds} s and marks the region unhealthy after ${hc.failureThreshold} consecutive failures. Alias target health is off: a shared ALB would report the whole region down when any one target group has no healthy target, so the health check is the only signal.`,
+    `Each region's Route 53 health check probes \`https://<region>.${publicHost}${hc.path}\` (a shop page through that region's WAF and ALB) every ${hc.intervalSeconds} s and marks the region unhealthy after ${hc.failureThreshold} consecutive failures. Alias target health is off: a shared ALB would report the whole region down when any one target group has no healthy target, so the health check is the only signal.`,
     '',
     '| step | worst case | from |',
     '|---|---|---|',

@@ -16,6 +16,8 @@ import { rootApplication } from '../charts/gitops';
 import { ARGOCD_INSTALL_TIMEOUT, LOAD_BALANCER_CONTROLLER_IMAGE, VERSIONS } from '../cluster/regional-stack';
 import { CHART_VALUE_KEYS } from '../cluster/upstream/chart-values';
 import { tmpDir } from './helpers';
+import { shopPathPattern } from '../config/shop-paths';
+import { shopPathRules } from '../cluster/waf-rules';
 import { ACK_ELASTICACHE_CALLS, ACK_ELASTICACHE_NEVER, ACK_RDS_CALLS, ACK_RDS_NEVER } from './support/ack-calls';
 import { allowedActions, evaluate, policyStatements } from './support/iam';
 
@@ -370,7 +372,7 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     expect(JSON.stringify(statements[0].Resource)).toContain(':table/securecart-prod-carts');
   });
 
-  test('WAF web ACL: AWS common, SQLi and known-bad-inputs rule groups, a rate limit, and /topology blocked', () => {
+  test('WAF web ACL: the shop’s paths only, first; AWS common, SQLi and known-bad-inputs rule groups; a rate limit', () => {
     const acl = resourcesOf(t(), 'AWS::WAFv2::WebACL')[0][1].Properties;
     expect(acl.Scope).toBe('REGIONAL');
     const groups = acl.Rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement).map((r: any) => r.Statement.ManagedRuleGroupStatement.Name);
@@ -378,8 +380,11 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     const rate = acl.Rules.find((r: any) => r.Statement.RateBasedStatement);
     expect(rate.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: 2000 });
     expect(rate.Action).toEqual({ Block: {} });
-    const topology = acl.Rules.find((r: any) => r.Statement.ByteMatchStatement?.SearchString === '/topology');
-    expect(topology.Action).toEqual({ Block: {} });
+    // The rules test/shop-paths.test.ts evaluates, evaluated before anything else, answering 404.
+    const first = [...acl.Rules].sort((a: any, b: any) => a.Priority - b.Priority).slice(0, 2);
+    expect(first.map((r: any) => r.Name)).toEqual(shopPathRules(1).map((r) => r.name));
+    expect(first[0].Statement.NotStatement.Statement.RegexMatchStatement).toEqual({ FieldToMatch: { UriPath: {} }, RegexString: shopPathPattern(), TextTransformations: [{ Priority: 0, Type: 'NONE' }] });
+    for (const r of first) expect(r.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 404 } } });
   });
 
   test('certificate for the public and the regional hostname, validated in the hosted zone', () => {

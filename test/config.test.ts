@@ -52,7 +52,7 @@ describe('the embedded default environment', () => {
     );
     expect(config.failoverMode).toBe('active-passive');
     expect(config.namespace).toBe('securecart');
-    expect(config.dns.healthCheck).toEqual({ intervalSeconds: 10, failureThreshold: 3, path: '/actuator/health/readiness' });
+    expect(config.dns.healthCheck).toEqual({ intervalSeconds: 10, failureThreshold: 3, path: '/catalog' });
     expect(config.regions[1].availabilityZones).toEqual(['us-west-2a', 'us-west-2b', 'us-west-2c']);
   });
 });
@@ -78,7 +78,7 @@ describe('bad config is refused with the path and the fix', () => {
     ['an unquoted Kubernetes version', (c) => (c.kubernetesVersion = 1.34), /^kubernetesVersion: expected a string \('1\.33' \| '1\.34'\), got number: quote the value/],
     ['an image tagged LATEST', (c) => (c.services.ui.image = 'public.ecr.aws/aws-containers/retail-store-sample-ui:LATEST'), /mutable "latest" tag/],
     ['a health check interval Route 53 does not offer', (c) => (c.dns.healthCheck.intervalSeconds = 15), /^dns\.healthCheck\.intervalSeconds: must be 10 or 30/],
-    ['a health check path without a slash', (c) => (c.dns.healthCheck.path = 'health'), /^dns\.healthCheck\.path: must be an absolute path/],
+    ['a health check path without a slash', (c) => (c.dns.healthCheck.path = 'health'), /^dns\.healthCheck\.path: "health" is not one of the shop's public paths/],
     ['a fractional replica count', (c) => (c.services.ui.regions['us-east-1'].maxReplicas = 2.5), /^services\.ui\.regions\.us-east-1\.maxReplicas: expected a whole number, got a fraction/],
     ['an API endpoint open to the internet', (c) => (c.cluster.publicEndpointCidrs = ['0.0.0.0/0']), /^cluster\.publicEndpointCidrs\.0: "0\.0\.0\.0\/0" has prefix \/0/],
     ['an API endpoint CIDR that is not one', (c) => (c.cluster.publicEndpointCidrs = ['999.1.1.1/99']), /^cluster\.publicEndpointCidrs\.0: "999\.1\.1\.1\/99" is not an IPv4 CIDR/],
@@ -111,6 +111,7 @@ describe('bad config is refused with the path and the fix', () => {
     ['a flow log retention CloudWatch does not offer', (c) => (c.cluster.flowLogRetentionDays = 100), /^cluster\.flowLogRetentionDays: 100 is not a CloudWatch Logs retention period: use one of .*365/],
     ['a short Aurora MySQL version (RDS reports the full one)', (c) => (c.data.catalog.engineVersion = '8.0'), /^data\.catalog\.engineVersion: "8\.0" is not the full Aurora MySQL version RDS reports: use the full form such as "8\.0\.mysql_aurora\.3\.08\.0"/],
     ['a major-only Aurora PostgreSQL version', (c) => (c.data.orders.engineVersion = '16'), /^data\.orders\.engineVersion: "16" is not the full Aurora PostgreSQL version/],
+    ['a health check path the ALB and WAF refuse', (c) => (c.dns.healthCheck.path = '/actuator/health/readiness'), /^dns\.healthCheck\.path: "\/actuator\/health\/readiness" is not one of the shop's public paths .*the ALB and the WAF answer anything else with 404/],
     ['a malformed cpu quantity', (c) => (c.services.ui.resources.cpu = '250 millicores'), /^services\.ui\.resources\.cpu: must be a CPU quantity/],
   ];
 

@@ -3,6 +3,7 @@
  * and the modeled time for customers to reach the secondary region.
  */
 import { parseConfig } from '../config/load';
+import { SHOP_PATHS } from '../config/shop-paths';
 import { ALB_PREFIX, EXTERNAL_DNS_PREFIX, SHUTDOWN } from '../charts/constants';
 import { failoverModel } from '../charts/failover-model';
 import { VERSIONS } from '../cluster/regional-stack';
@@ -104,9 +105,9 @@ describe.each(config.regions.map((r) => r.name))('ALB in %s', (region) => {
     expect(alb(o, 'load-balancer-attributes')).toContain('deletion_protection.enabled=true');
   });
 
-  test('target groups: checked on the ui readiness path, drained for less than the pods keep serving, slow start', () => {
+  test('target groups: checked on each pod’s readiness (not the region’s), drained for less than the pods keep serving, slow start', () => {
     for (const o of objects) {
-      expect(alb(o, 'healthcheck-path')).toBe(config.dns.healthCheck.path);
+      expect(alb(o, 'healthcheck-path')).toBe('/actuator/health/readiness');
       const attributes = Object.fromEntries(alb(o, 'target-group-attributes')!.split(',').map((kv) => kv.split('=')));
       expect(Number(attributes['deregistration_delay.timeout_seconds'])).toBe(SHUTDOWN.albDeregistrationDelaySeconds);
       expect(Number(attributes['slow_start.duration_seconds'])).toBeGreaterThan(0);
@@ -115,12 +116,13 @@ describe.each(config.regions.map((r) => r.name))('ALB in %s', (region) => {
     expect(ui.spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds).toBeGreaterThan(SHUTDOWN.albDeregistrationDelaySeconds);
   });
 
-  test('the sample’s /topology pages are answered by the ALB itself, before any rule reaches ui', () => {
+  test('the ALB forwards the shop’s paths only, and answers everything else with its own 404 (test/shop-paths.test.ts)', () => {
     for (const o of objects) {
       const paths = o.spec.rules[0].http.paths;
-      expect(paths[0]).toEqual({ path: '/topology', pathType: 'Prefix', backend: { service: { name: 'block', port: { name: 'use-annotation' } } } });
+      expect(paths.slice(0, -1).map((p: any) => [p.path, p.pathType])).toEqual(SHOP_PATHS.map((p) => [p.path, p.match === 'exact' ? 'Exact' : 'Prefix']));
+      for (const p of paths.slice(0, -1)) expect(p.backend).toEqual({ service: { name: 'ui', port: { number: 80 } } });
+      expect(paths[paths.length - 1]).toEqual({ path: '/', pathType: 'Prefix', backend: { service: { name: 'block', port: { name: 'use-annotation' } } } });
       expect(JSON.parse(alb(o, 'actions.block')!)).toMatchObject({ type: 'fixed-response', fixedResponseConfig: { statusCode: '404' } });
-      expect(paths[paths.length - 1]).toEqual({ path: '/', pathType: 'Prefix', backend: { service: { name: 'ui', port: { number: 80 } } } });
     }
   });
 

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ShopPath } from '../../config/shop-paths';
 import { ALB_PREFIX, EXTERNAL_DNS_PREFIX, LABELS } from '../constants';
 import { applyLabels } from '../labels';
 
@@ -37,10 +38,9 @@ export interface FailoverIngressProps {
    */
   readonly slowStartSeconds?: number;
   /**
-   * Paths the ALB answers with 404 itself, never forwarding them.
-   * @default none
+   * The only paths the ALB forwards to the backend; it answers every other path with 404 itself.
    */
-  readonly blockedPaths?: string[];
+  readonly allowedPaths: readonly ShopPath[];
   /**
    * S3 bucket for access logs.
    * @default no access logs
@@ -60,7 +60,7 @@ const BLOCK_ACTION = 'block';
  * tied to the region's own health check rather than to the ALB's target health.
  *
  * Low-level `k8s` Ingress: cdk8s-plus' Ingress needs a Service object for every backend and cannot
- * express the load balancer controller's `use-annotation` action backends (the blocked paths).
+ * express the load balancer controller's `use-annotation` action backends (the 404 catch-all).
  */
 export class FailoverIngress extends Construct {
   readonly regional: kplus.k8s.KubeIngress;
@@ -94,12 +94,21 @@ export class FailoverIngress extends Construct {
     };
     if (props.tags) shared[alb('tags')] = Object.entries(props.tags).map(([k, v]) => `${k}=${v}`).join(',');
 
+    if (props.allowedPaths.length === 0) throw new Error(`ingress for ${props.regionalHostname}: allowedPaths is empty: the ALB would serve nothing`);
+    // A positive list: each allowed path forwards to the backend, and a catch-all answers 404. The load
+    // balancer controller orders a rule's paths Exact first, then Prefix longest first
+    // (aws-load-balancer-controller v3.4.0 pkg/ingress/model_build_listener_rules.go sortIngressPaths),
+    // so the catch-all "/" (ALB pattern /*) is always evaluated last.
     const rules = (host: string): kplus.k8s.IngressRule => ({
       host,
       http: {
         paths: [
-          ...(props.blockedPaths ?? []).map((path) => ({ path, pathType: 'Prefix', backend: { service: { name: BLOCK_ACTION, port: { name: 'use-annotation' } } } })),
-          { path: '/', pathType: 'Prefix', backend: { service: { name: props.backend.service, port: { number: props.backend.port } } } },
+          ...props.allowedPaths.map((p) => ({
+            path: p.path,
+            pathType: p.match === 'exact' ? 'Exact' : 'Prefix',
+            backend: { service: { name: props.backend.service, port: { number: props.backend.port } } },
+          })),
+          { path: '/', pathType: 'Prefix', backend: { service: { name: BLOCK_ACTION, port: { name: 'use-annotation' } } } },
         ],
       },
     });
