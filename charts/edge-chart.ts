@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { publicHostname, regionalHostname } from '../config/hostnames';
+import { albTags, publicHostname, regionalHostname } from '../config/hostnames';
 import { SHOP_PATHS } from '../config/shop-paths';
 import { RegionalOutputs } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
@@ -42,7 +42,7 @@ export class EdgeChart extends Chart {
       deregistrationDelaySeconds: SHUTDOWN.albDeregistrationDelaySeconds,
       allowedPaths: SHOP_PATHS,
       accessLogsBucket: config.edge.accessLogsBucket?.replace('{region}', region.name),
-      tags: { project: 'securecart', environment: config.name },
+      tags: albTags(config),
     });
     applyMissingLabels(this, { [LABELS.instance]: regionInstance(config.name, region.name), [LABELS.version]: props.platformVersion });
   }

@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { healthCheckOutputKey } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
-import { regionalHostname } from './naming';
+import { regionalHostname, shopperAlarmName } from './naming';
 
 /** Route 53 publishes health check metrics in us-east-1 only: alarms on them must live there. */
 export const HEALTH_STACK_REGION = 'us-east-1';
@@ -19,8 +19,10 @@ export interface HealthStackProps extends StackProps {
 }
 
 /**
- * One Route 53 health check per region against the region's own hostname (the signal DNS failover
- * uses), an alarm on each and the SNS topic operators subscribe to.
+ * Per region, the health that DNS failover follows: a calculated Route 53 check that is healthy only
+ * while the region's own hostname shows the catalog (HTTPS check) and its synthetic shopper can buy
+ * (alarm-based check); an alarm on each, and the SNS topic operators subscribe to. Deployed after the
+ * regional stacks, whose shopper alarms it names.
  */
 export class HealthStack extends Stack {
   readonly healthChecks: Record<string, route53.CfnHealthCheck> = {};
@@ -44,21 +46,46 @@ export class HealthStack extends Stack {
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `SecureCart ${config.name} health`, masterKey: key, enforceSSL: true });
 
     for (const region of config.regions) {
-      const check = new route53.CfnHealthCheck(this, `HealthCheck-${region.name}`, {
+      const host = regionalHostname(config, region.name);
+      const tag = (what: string) => [{ key: 'Name', value: `securecart-${config.name}-${region.name}${what}` }];
+      // Reachable and can show the catalog: a page through the region's WAF and ALB that needs ui,
+      // catalog, MySQL, carts and DynamoDB (read-only). Fast: interval x threshold.
+      const reachable = new route53.CfnHealthCheck(this, `HealthCheck-${region.name}`, {
         healthCheckConfig: {
           type: 'HTTPS',
-          fullyQualifiedDomainName: regionalHostname(config, region.name),
+          fullyQualifiedDomainName: host,
           port: 443,
           resourcePath: hc.path,
           requestInterval: hc.intervalSeconds,
           failureThreshold: hc.failureThreshold,
           enableSni: true,
         },
-        healthCheckTags: [{ key: 'Name', value: `securecart-${config.name}-${region.name}` }],
+        healthCheckTags: tag('-catalog'),
+      });
+      // Can sell: the region's synthetic shopper (cluster/synthetic-shopper), through its alarm. No data
+      // keeps the last status: an unreachable region is the HTTPS check's to report.
+      const sells = new route53.CfnHealthCheck(this, `ShopperHealthCheck-${region.name}`, {
+        healthCheckConfig: {
+          type: 'CLOUDWATCH_METRIC',
+          alarmIdentifier: { region: region.name, name: shopperAlarmName(config, region.name) },
+          insufficientDataHealthStatus: 'LastKnownStatus',
+        },
+        healthCheckTags: tag('-shopper'),
+      });
+      // The region's health is both: Route 53 calls a calculated check healthy when at least
+      // HealthThreshold children are (Route 53 API reference, HealthCheckConfig.HealthThreshold).
+      const children = [reachable, sells];
+      const check = new route53.CfnHealthCheck(this, `RegionHealthCheck-${region.name}`, {
+        healthCheckConfig: {
+          type: 'CALCULATED',
+          childHealthChecks: children.map((c) => c.attrHealthCheckId),
+          healthThreshold: children.length,
+        },
+        healthCheckTags: tag(''),
       });
       this.healthChecks[region.name] = check;
       const alarm = new cloudwatch.Alarm(this, `HealthAlarm-${region.name}`, {
-        alarmDescription: `SecureCart ${config.name}: ${regionalHostname(config, region.name)} fails its Route 53 health check (traffic fails over)`,
+        alarmDescription: `SecureCart ${config.name}: ${host} is unhealthy in Route 53 (unreachable, or its synthetic shopper fails): traffic fails over. Runbook: docs/operations.md#region-health`,
         metric: new cloudwatch.Metric({
           namespace: 'AWS/Route53',
           metricName: 'HealthCheckStatus',
@@ -74,6 +101,8 @@ export class HealthStack extends Stack {
       alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
       alarm.addOkAction(new actions.SnsAction(this.alarmTopic));
       new CfnOutput(this, healthCheckOutputKey(region.name), { value: check.attrHealthCheckId });
+      new CfnOutput(this, `Catalog${healthCheckOutputKey(region.name)}`, { value: reachable.attrHealthCheckId });
+      new CfnOutput(this, `Shopper${healthCheckOutputKey(region.name)}`, { value: sells.attrHealthCheckId });
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }

@@ -17,9 +17,19 @@ export function clusterName(config: PlatformConfig, region: string): string {
   return `securecart-${config.name}-${region}`;
 }
 
-export { publicHostname, regionalHostname } from '../config/hostnames';
+export { albTags, publicHostname, regionalHostname } from '../config/hostnames';
 
 /** Tags on every resource of the environment. */
 export function commonTags(config: PlatformConfig): Record<string, string> {
   return { project: 'securecart', environment: config.name, 'managed-by': 'aws-cdk' };
+}
+
+/** The alarm of a region's synthetic shopper: the health stack (another region) finds it by this name. */
+export function shopperAlarmName(config: PlatformConfig, region: string): string {
+  return `securecart-${config.name}-${region}-synthetic-shopper`;
+}
+
+/** The e-mail the synthetic shopper's orders carry, so that they can be told apart. */
+export function shopperEmail(config: PlatformConfig): string {
+  return `synthetic-shopper@${config.dns.domain}`;
 }

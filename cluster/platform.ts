@@ -40,6 +40,8 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
     // Recreating a health check gives it a new id, which the failover records would no longer match.
     terminationProtection: true,
   });
+  // The health checks name each region's synthetic-shopper alarm, which Route 53 needs to exist.
+  for (const region of config.regions) health.addDependency(regions[region.name].stack);
   const vars = (region: string, cluster?: string) => ({ region, account: config.accountId, env: config.name, cluster });
   const nagScopes: NagScope[] = [
     ...config.regions.map((r) => ({ stack: regions[r.name].stack as Stack, kind: 'regional' as const, vars: vars(r.name, clusterName(config, r.name)) })),

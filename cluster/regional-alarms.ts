@@ -1,14 +1,17 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as observabilityadmin from 'aws-cdk-lib/aws-observabilityadmin';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../config/schema';
 
 export interface RegionalAlarmsProps {
   readonly config: PlatformConfig;
+  /** The tags the environment's ALBs carry (the edge chart's), which select their metrics. */
+  readonly albTags: Record<string, string>;
   /**
    * 5xx responses per minute, over the region's ALBs, that raise the alarm (3 minutes in a row).
    * @default 50
@@ -18,9 +21,12 @@ export interface RegionalAlarmsProps {
 
 /**
  * Alarms on the region's ALB errors, to a regional topic (CloudWatch alarm actions cannot cross
- * regions). The ALB is created at run time by the load balancer controller, so its name is unknown
- * here: a CloudWatch Metrics Insights query sums the errors of every ALB of the region (the shop's
- * is the only one in its account and region).
+ * regions). The ALB is created at run time by the load balancer controller, so its id is unknown here:
+ * a CloudWatch Metrics Insights query selects this environment's ALBs by the tags the edge chart puts
+ * on them (`WHERE tag.<key> = '<value>'`, Metrics Insights query syntax), so another environment's
+ * errors in the same account and region never page this one. Tag filters need CloudWatch's "resource
+ * tags for telemetry" (one per account and region), which the stack enables unless told another stack
+ * of the account already did.
  */
 export class RegionalAlarms extends Construct {
   readonly topic: sns.Topic;
@@ -40,12 +46,19 @@ export class RegionalAlarms extends Construct {
     );
     this.topic = new sns.Topic(this, 'Topic', { displayName: `SecureCart ${props.config.name} ${stack.region} alarms`, masterKey: key, enforceSSL: true });
 
+    if (props.config.cluster.enableResourceTagsForTelemetry) {
+      // Kept on delete: removing it would turn the feature off for every stack of the account.
+      new observabilityadmin.CfnTelemetryEnrichment(this, 'ResourceTagsForTelemetry', { scope: 'ACCOUNT' }).applyRemovalPolicy(RemovalPolicy.RETAIN);
+    }
+    const where = Object.entries(props.albTags)
+      .map(([key, value]) => `tag.${key} = '${value}'`)
+      .join(' AND ');
     const threshold = props.fiveXxPerMinute ?? 50;
     const fiveXx = (name: string, metric: string, who: string) => {
       const alarm = new cloudwatch.Alarm(this, name, {
         alarmDescription: `SecureCart ${props.config.name} ${stack.region}: more than ${threshold} ${who} 5xx responses per minute for 3 minutes`,
         metric: new cloudwatch.MathExpression({
-          expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer)`,
+          expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer) WHERE ${where}`,
           period: Duration.minutes(1),
           label: `${who} 5xx`,
           usingMetrics: {},

@@ -12,9 +12,10 @@ import { CredentialsSyncAddOn } from './addons/credentials-sync';
 import { DeschedulerAddOn } from './addons/descheduler';
 import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
 import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
-import { CREDENTIALS, clusterName, commonTags, regionalHostname, secretName, secretPrefix } from './naming';
+import { albTags, CREDENTIALS, clusterName, commonTags, regionalHostname, secretName, secretPrefix, shopperAlarmName, shopperEmail } from './naming';
 import { RegionalAlarms } from './regional-alarms';
 import { RegionalPrerequisites } from './regional-prerequisites';
+import { SyntheticShopper } from './synthetic-shopper';
 import { ShopVpcProvider, SUBNET_TIERS } from './vpc-provider';
 
 /**
@@ -237,7 +238,16 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   const rdsPolicy = stack.node.tryFindChild('rds-chart-inline-policy');
   if (!(rdsPolicy instanceof iam.Policy)) throw new Error('the ACK RDS add-on no longer creates "rds-chart-inline-policy": review the database key grant');
   rdsPolicy.addStatements(ackRdsKeyStatement(prerequisites.databaseKey, region.name));
-  new RegionalAlarms(stack, 'Alarms', { config });
+  const alarms = new RegionalAlarms(stack, 'Alarms', { config, albTags: albTags(config) });
+  new SyntheticShopper(stack, 'SyntheticShopper', {
+    name: `securecart-${config.name}-shopper`,
+    hostname: regionalHostname(config, region.name),
+    alarmName: shopperAlarmName(config, region.name),
+    placeOrders: config.dns.syntheticShopper.placeOrders,
+    email: shopperEmail(config),
+    failedRuns: config.dns.syntheticShopper.failedRuns,
+    topic: alarms.topic,
+  });
   return { stack, prerequisites };
 }
 

@@ -13,3 +13,11 @@ export function publicHostname(config: PlatformConfig): string {
 export function regionalHostname(config: PlatformConfig, region: string): string {
   return `${region}.${publicHostname(config)}`;
 }
+
+/**
+ * Tags on the environment's ALBs (the edge chart's Ingress sets them): the cluster app's 5xx alarms
+ * select this environment's load balancers by them.
+ */
+export function albTags(config: PlatformConfig): Record<string, string> {
+  return { project: 'securecart', environment: config.name };
+}

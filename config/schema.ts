@@ -167,6 +167,20 @@ const healthCheck = z
   })
   .strict();
 
+const syntheticShopper = z
+  .object({
+    /**
+     * Complete checkout on every run, so the region's health covers orders and its database too. The
+     * orders are the customer "Synthetic Shopper" with e-mail synthetic-shopper@<dns.domain>: filter them
+     * out of reporting and fulfilment. Off: the shopper stops at the payment step.
+     * @default true
+     */
+    placeOrders: z.boolean().default(true),
+    /** Consecutive failed runs (one a minute) that make the region unhealthy (1-5). @default 2 */
+    failedRuns: z.number().int().min(1, 'must be between 1 and 5').max(5, 'must be between 1 and 5').default(2),
+  })
+  .strict();
+
 const edge = z
   .object({
     /** TLS policy of the ALB's HTTPS listener: TLS 1.3 with 1.2 fallback and forward-secret ciphers only. */
@@ -194,6 +208,11 @@ const dns = z
     publicHostname: z.string().regex(HOSTNAME_LABEL_PATTERN, 'must be a single DNS label such as "shop"').default('shop'),
     /** Route 53 health checks of each region's own hostname. */
     healthCheck: healthCheck.default({}),
+    /**
+     * A CloudWatch Synthetics canary per region that shops through the region's own hostname every
+     * minute; its failures make the region unhealthy in Route 53 with the health check above.
+     */
+    syntheticShopper: syntheticShopper.default({}),
   })
   .strict();
 
@@ -235,6 +254,13 @@ const cluster = z
      * of audit trail; the AWS Control Tower control CT.CLOUDWATCH.PR.2 for at least 365 days.
      * @default 365
      */
+    /**
+     * Enable CloudWatch's resource tags for telemetry in each region (one setting per account and
+     * region), which the ALB 5xx alarms need to select this environment's load balancers by tag. Set
+     * false when another stack of the account already enabled it (creating it twice fails).
+     * @default true
+     */
+    enableResourceTagsForTelemetry: z.boolean().default(true),
     flowLogRetentionDays: z
       .number()
       .refine((d) => LOG_RETENTION_DAYS.includes(d), (d) => ({ message: `${d} is not a CloudWatch Logs retention period: use one of ${LOG_RETENTION_DAYS.join(', ')} (365 or more for PCI DSS 10.5.1)` }))
@@ -300,6 +326,11 @@ const budgets = z
     dnsFailoverSeconds: z.number().int().positive().default(90),
     /** Share of each service's required capacity that must survive the loss of any one AZ of the primary region. @default 100 */
     azLossCapacityPercent: z.number().min(0).max(100).default(100),
+    /**
+     * Longest modeled time for customers to reach the secondary when the primary still answers but
+     * cannot sell (a backend down), detected by the synthetic shopper. @default 300
+     */
+    cannotSellFailoverSeconds: z.number().int().positive().default(300),
     /** Longest modeled loss of order data (orders' database) when the primary region is lost. @default 1 */
     orderDataRpoSeconds: z.number().min(0).default(1),
   })

@@ -9,7 +9,7 @@ import * as YAML from 'yaml';
 import { publicHostname } from '../config/hostnames';
 import { cpuMillis, PlatformConfig, SERVICE_NAMES, ServiceName } from '../config/schema';
 import { EXTERNAL_DNS_PREFIX } from '../charts/constants';
-import { failoverModel, FailoverModel } from '../charts/failover-model';
+import { failoverModel, FailoverModel, SHOPPER_INTERVAL_SECONDS } from '../charts/failover-model';
 export { renderedEnvironment } from '../charts/render';
 import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution, ZoneSpread } from './resilience-model';
 
@@ -225,10 +225,16 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
 
   const publicHost = publicHostname(config);
   const records = publicRecords(rendered, publicHost);
-  const dns = failoverModel(config.dns.healthCheck);
+  const dns = failoverModel({ ...config.dns.healthCheck, shopper: { failedRuns: config.dns.syntheticShopper.failedRuns } });
   if (dns.worstCaseSeconds > config.budgets.dnsFailoverSeconds) {
     violations.push(
       `DNS failover: modeled ${dns.worstCaseSeconds} s exceeds the budget of ${config.budgets.dnsFailoverSeconds} s by ${dns.worstCaseSeconds - config.budgets.dnsFailoverSeconds} s: lower dns.healthCheck.intervalSeconds or failureThreshold, or raise budgets.dnsFailoverSeconds`,
+    );
+  }
+  const cannotSell = dns.cannotSell!;
+  if (cannotSell.worstCaseSeconds > config.budgets.cannotSellFailoverSeconds) {
+    violations.push(
+      `DNS failover when the primary cannot sell: modeled ${cannotSell.worstCaseSeconds} s exceeds the budget of ${config.budgets.cannotSellFailoverSeconds} s by ${cannotSell.worstCaseSeconds - config.budgets.cannotSellFailoverSeconds} s: lower dns.syntheticShopper.failedRuns, or raise budgets.cannotSellFailoverSeconds`,
     );
   }
   if (config.failoverMode === 'active-passive') {
@@ -303,13 +309,28 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     '|---|---|---|---|---|',
     ...r.records.map((x) => `| ${x.region} | ${x.failover ?? `latency (${x.latencyRegion})`} | \`${x.setIdentifier ?? '-'}\` | \`${x.healthCheckId ?? 'none'}\` | ${x.evaluateTargetHealth === 'false' ? 'off' : 'on'} |`),
     '',
-    `Each region's Route 53 health check probes \`https://<region>.${publicHost}${hc.path}\` (a shop page through that region's WAF and ALB) every ${hc.intervalSeconds} s and marks the region unhealthy after ${hc.failureThreshold} consecutive failures. Alias target health is off: a shared ALB would report the whole region down when any one target group has no healthy target, so the health check is the only signal.`,
+    `A region is healthy in Route 53 while two checks both pass (a calculated health check, healthy when both children are: Route 53 API reference, HealthThreshold). Alias target health is off: a shared ALB would report the whole region down when any one target group has no healthy target.`,
+    '',
+    `- **Reachable and shows the catalog**: an HTTPS check of \`https://<region>.${publicHost}${hc.path}\` through the region's WAF and ALB every ${hc.intervalSeconds} s, unhealthy after ${hc.failureThreshold} consecutive failures. ui renders that page from catalog (MySQL) and carts (DynamoDB), and answers 5xx when either fails (ui 1.6.2 has no error handling of its own).`,
+    `- **Can sell**: the region's synthetic shopper (a CloudWatch Synthetics canary, once a minute) browses, adds to the cart and checks out${config.dns.syntheticShopper.placeOrders ? ', placing an order (orders, its database and write forwarding included)' : ' up to the payment step (orders itself is not exercised)'}; its alarm fires after ${config.dns.syntheticShopper.failedRuns} failed run(s) in a row, and an alarm-based health check follows it. Without data the check keeps its last status: an unreachable region is the HTTPS check's to report.`,
+    '',
+    '**The region stops answering** (ALB, ui, catalog or carts down):',
     '',
     '| step | worst case | from |',
     '|---|---|---|',
     `| detection | ${r.dns.detectionSeconds} s | interval ${hc.intervalSeconds} s × failure threshold ${hc.failureThreshold} (the region fails just after a passing check) |`,
     `| cached answers | ${r.dns.ttlSeconds} s | alias records to an ALB carry the ALB's 60 s TTL (TTL annotations do not apply to aliases) |`,
     `| **customers reach the secondary** | **${r.dns.worstCaseSeconds} s** | budget ${config.budgets.dnsFailoverSeconds} s: ${r.dns.worstCaseSeconds <= config.budgets.dnsFailoverSeconds ? 'within' : '**exceeded**'} |`,
+    '',
+    '**The region answers but cannot sell** (checkout, Redis, orders or its database down):',
+    '',
+    '| step | worst case | from |',
+    '|---|---|---|',
+    `| first failing run | ${r.dns.cannotSell!.firstFailingRunSeconds} s | the shopper runs every ${SHOPPER_INTERVAL_SECONDS} s; the failure starts just after a passing run |`,
+    `| further failing runs | ${r.dns.cannotSell!.moreRunsSeconds} s | ${config.dns.syntheticShopper.failedRuns - 1} more run(s), one a minute (dns.syntheticShopper.failedRuns ${config.dns.syntheticShopper.failedRuns}) |`,
+    `| alarm and Route 53 | ${r.dns.cannotSell!.alarmLagSeconds} s | assumption: the run's datapoint published, the alarm evaluated (every minute), the alarm-based and calculated checks updated |`,
+    `| cached answers | ${r.dns.ttlSeconds} s | the ALB alias's TTL |`,
+    `| **customers reach the secondary** | **${r.dns.cannotSell!.worstCaseSeconds} s** | budget ${config.budgets.cannotSellFailoverSeconds} s: ${r.dns.cannotSell!.worstCaseSeconds <= config.budgets.cannotSellFailoverSeconds ? 'within' : '**exceeded**'} |`,
     '',
     'Not modeled: clients and resolvers that keep answers beyond their TTL, and the few seconds Route 53 takes to propagate a health status change. Global Accelerator would move new connections in about 30 s without DNS caching, at extra cost.',
     '',

@@ -15,7 +15,7 @@ import { ClusterSynth, synthCluster } from '../cluster/synth';
 import { rootApplication } from '../charts/gitops';
 import { ARGOCD_INSTALL_TIMEOUT, LOAD_BALANCER_CONTROLLER_IMAGE, VERSIONS } from '../cluster/regional-stack';
 import { CHART_VALUE_KEYS } from '../cluster/upstream/chart-values';
-import { tmpDir } from './helpers';
+import { defaultInput, renderRegion, tmpDir } from './helpers';
 import { shopPathPattern } from '../config/shop-paths';
 import { shopPathRules } from '../cluster/waf-rules';
 import { ACK_ELASTICACHE_CALLS, ACK_ELASTICACHE_NEVER, ACK_RDS_CALLS, ACK_RDS_NEVER } from './support/ack-calls';
@@ -387,6 +387,32 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     for (const r of first) expect(r.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 404 } } });
   });
 
+  test('synthetic shopper: shops through the region’s own hostname every minute; its alarm suits a Route 53 check', () => {
+    const [[, canary]] = resourcesOf(t(), 'AWS::Synthetics::Canary');
+    expect(canary.Properties).toMatchObject({
+      Name: 'securecart-prod-shopper',
+      RuntimeVersion: 'syn-nodejs-puppeteer-13.0',
+      Schedule: { Expression: 'rate(1 minute)' },
+      StartCanaryAfterCreation: true,
+      RunConfig: { EnvironmentVariables: { SHOP_URL: `https://${regionName}.${config.dns.publicHostname}.${config.dns.domain}`, PLACE_ORDER: 'true', SHOPPER_EMAIL: `synthetic-shopper@${config.dns.domain}` } },
+    });
+    const [[, alarm]] = resourcesOf(t(), 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.AlarmName === `securecart-prod-${regionName}-synthetic-shopper`);
+    // Route 53 alarm-based checks: standard resolution, a plain statistic, one metric (AlarmIdentifier docs).
+    expect(alarm.Properties).toMatchObject({
+      Namespace: 'CloudWatchSynthetics',
+      MetricName: 'SuccessPercent',
+      Statistic: 'Average',
+      Period: 60,
+      Threshold: 100,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: config.dns.syntheticShopper.failedRuns,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.Properties.DatapointsToAlarm).toBeUndefined();
+    expect(alarm.Properties.Metrics).toBeUndefined();
+    expect(alarm.Properties.AlarmActions).toHaveLength(1);
+  });
+
   test('certificate for the public and the regional hostname, validated in the hosted zone', () => {
     t().hasResourceProperties('AWS::CertificateManager::Certificate', {
       DomainName: `${config.dns.publicHostname}.${config.dns.domain}`,
@@ -396,12 +422,22 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     });
   });
 
-  test('ALB and target 5xx alarms over the region’s ALBs notify an encrypted regional topic', () => {
-    const alarms = resourcesOf(t(), 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  test('ALB and target 5xx alarms over this environment’s ALBs only (by their tags) notify an encrypted regional topic', () => {
+    const alarms = resourcesOf(t(), 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .filter((a) => a.Metrics);
+    // Metrics Insights tag filters (WHERE tag.<key> = '<value>'), on the tags the edge chart gives the ALB.
+    const where = `WHERE tag.project = 'securecart' AND tag.environment = '${config.name}'`;
     expect(alarms.map((a) => a.Metrics[0].Expression).sort()).toEqual([
-      'SELECT SUM(HTTPCode_ELB_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer)',
-      'SELECT SUM(HTTPCode_Target_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer)',
+      `SELECT SUM(HTTPCode_ELB_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer) ${where}`,
+      `SELECT SUM(HTTPCode_Target_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer) ${where}`,
     ]);
+    const ingressTags = renderRegion(defaultInput(), regionName).edge.filter((o) => o.kind === 'Ingress').map((o) => o.metadata.annotations!['alb.ingress.kubernetes.io/tags']);
+    expect(new Set(ingressTags)).toEqual(new Set([`project=securecart,environment=${config.name}`]));
+    // Tag filters need the account's resource tags for telemetry: enabled here, kept on delete.
+    const [[, enrichment]] = resourcesOf(t(), 'AWS::ObservabilityAdmin::TelemetryEnrichment');
+    expect(enrichment.Properties).toEqual({ Scope: 'ACCOUNT' });
+    expect(enrichment.DeletionPolicy).toBe('Retain');
     for (const a of alarms) {
       expect(a).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 50, EvaluationPeriods: 3 });
       expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
@@ -498,21 +534,47 @@ describe('global data stack', () => {
 describe('health stack', () => {
   const t = () => templates['securecart-prod-health'];
 
-  test('one HTTPS health check per region against its own hostname, at the configured interval and threshold', () => {
-    const checks = resourcesOf(t(), 'AWS::Route53::HealthCheck').map(([, r]) => r.Properties.HealthCheckConfig);
-    expect(checks.map((c) => c.FullyQualifiedDomainName).sort()).toEqual(config.regions.map((r) => `${r.name}.${config.dns.publicHostname}.${config.dns.domain}`).sort());
-    for (const c of checks) {
+  const checks = () => resourcesOf(t(), 'AWS::Route53::HealthCheck');
+  const ofType = (type: string) => checks().filter(([, r]) => r.Properties.HealthCheckConfig.Type === type);
+
+  test('per region: an HTTPS check of a shop page on its own hostname, at the configured interval and threshold', () => {
+    const https = ofType('HTTPS').map(([, r]) => r.Properties.HealthCheckConfig);
+    expect(https.map((c) => c.FullyQualifiedDomainName).sort()).toEqual(config.regions.map((r) => `${r.name}.${config.dns.publicHostname}.${config.dns.domain}`).sort());
+    for (const c of https) {
       expect(c).toMatchObject({
         Type: 'HTTPS',
         Port: 443,
-        ResourcePath: config.dns.healthCheck.path,
+        ResourcePath: '/catalog',
         RequestInterval: config.dns.healthCheck.intervalSeconds,
         FailureThreshold: config.dns.healthCheck.failureThreshold,
         EnableSNI: true,
       });
     }
+  });
+
+  test('per region: a check that follows the region’s synthetic-shopper alarm, keeping its last status without data', () => {
+    const alarmChecks = ofType('CLOUDWATCH_METRIC').map(([, r]) => r.Properties.HealthCheckConfig);
+    expect(alarmChecks.map((c) => c.AlarmIdentifier).sort((a, b) => a.Region.localeCompare(b.Region))).toEqual(
+      config.regions.map((r) => ({ Region: r.name, Name: `securecart-prod-${r.name}-synthetic-shopper` })),
+    );
+    for (const c of alarmChecks) expect(c.InsufficientDataHealthStatus).toBe('LastKnownStatus');
+  });
+
+  test('the region’s health is a calculated check needing both, and it is what the records use (outputs)', () => {
     const outputs = t().toJSON().Outputs;
-    for (const r of config.regions) expect(outputs[healthCheckOutputKey(r.name)]).toBeDefined();
+    for (const r of config.regions) {
+      const [[id, calc]] = ofType('CALCULATED').filter(([cid]) => cid.includes(r.name.replace(/-/g, '')));
+      const children = calc.Properties.HealthCheckConfig.ChildHealthChecks.map((c: any) => c['Fn::GetAtt'][0]);
+      const childTypes = children.map((c: string) => t().toJSON().Resources[c].Properties.HealthCheckConfig.Type).sort();
+      expect(childTypes).toEqual(['CLOUDWATCH_METRIC', 'HTTPS']);
+      expect(calc.Properties.HealthCheckConfig.HealthThreshold).toBe(children.length);
+      expect(outputs[healthCheckOutputKey(r.name)].Value).toEqual({ 'Fn::GetAtt': [id, 'HealthCheckId'] });
+    }
+  });
+
+  test('is deployed after the regional stacks, whose shopper alarms it names', () => {
+    const health = synth.assembly.getStackByName('securecart-prod-health');
+    expect(health.dependencies.map((d) => d.id)).toEqual(expect.arrayContaining(config.regions.map((r) => `securecart-prod-${r.name}`)));
   });
 
   test('an alarm on every health check notifies an encrypted SNS topic', () => {

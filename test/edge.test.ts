@@ -144,6 +144,19 @@ describe('failover time model', () => {
     expect(failoverModel({ intervalSeconds, failureThreshold, ttlSeconds })).toEqual({ detectionSeconds: detection, ttlSeconds: ttl, worstCaseSeconds: total });
   });
 
+  test.each([
+    [1, 60, 0, 120, 180],
+    [2, 60, 60, 180, 240],
+    [5, 60, 240, 360, 420],
+  ])('cannot sell, %i failed run(s): first run %i s + more runs %i s + 60 s alarm lag = %i s, + 60 s TTL = %i s', (failedRuns, first, more, detection, total) => {
+    const model = failoverModel({ intervalSeconds: 10, failureThreshold: 3, shopper: { failedRuns } }).cannotSell!;
+    expect(model).toEqual({ firstFailingRunSeconds: first, moreRunsSeconds: more, alarmLagSeconds: 60, detectionSeconds: detection, worstCaseSeconds: total });
+  });
+
+  test('without a shopper, a region that answers but cannot sell is never failed over (no model)', () => {
+    expect(failoverModel({ intervalSeconds: 10, failureThreshold: 3 }).cannotSell).toBeUndefined();
+  });
+
   test('the default environment models at most 90 s', () => {
     expect(failoverModel(config.dns.healthCheck).worstCaseSeconds).toBeLessThanOrEqual(90);
   });
@@ -163,6 +176,15 @@ describe('resilience report (DNS section)', () => {
     const slow = parseConfig({ ...defaultConfigData(), dns: { ...defaultConfigData().dns, healthCheck: { intervalSeconds: 30, failureThreshold: 3 } } });
     expect(buildReport(slow, rendered).violations).toEqual([
       'DNS failover: modeled 150 s exceeds the budget of 90 s by 60 s: lower dns.healthCheck.intervalSeconds or failureThreshold, or raise budgets.dnsFailoverSeconds',
+    ]);
+  });
+
+  test('the cannot-sell path is reported and budgeted', () => {
+    const report = buildReport(config, rendered);
+    expect(report.markdown).toContain('| **customers reach the secondary** | **240 s** | budget 300 s: within |');
+    const slow = parseConfig({ ...defaultConfigData(), dns: { ...defaultConfigData().dns, syntheticShopper: { failedRuns: 5 } } });
+    expect(buildReport(slow, rendered).violations).toEqual([
+      'DNS failover when the primary cannot sell: modeled 420 s exceeds the budget of 300 s by 120 s: lower dns.syntheticShopper.failedRuns, or raise budgets.cannotSellFailoverSeconds',
     ]);
   });
 

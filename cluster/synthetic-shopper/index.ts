@@ -1,0 +1,83 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as synthetics from 'aws-cdk-lib/aws-synthetics';
+import { Construct } from 'constructs';
+import { SHOPPER_INTERVAL_SECONDS } from '../../charts/failover-model';
+
+export interface SyntheticShopperProps {
+  /** Canary name (at most 255 characters, lowercase letters, digits, - and _). */
+  readonly name: string;
+  /** The region's own hostname: the shopper goes through its WAF and ALB like a customer. */
+  readonly hostname: string;
+  /** Name of the alarm; a Route 53 health check in another stack finds it by name. */
+  readonly alarmName: string;
+  /** Complete checkout on every run (places an order). */
+  readonly placeOrders: boolean;
+  /** E-mail of the shopper's orders. */
+  readonly email: string;
+  /** Consecutive failed runs that raise the alarm. */
+  readonly failedRuns: number;
+  /** Where the alarm and its recovery are sent. */
+  readonly topic: sns.ITopic;
+}
+
+/** How often the shopper runs: CloudWatch Synthetics' shortest schedule. */
+export const SHOPPER_INTERVAL = Duration.seconds(SHOPPER_INTERVAL_SECONDS);
+
+/** The canary script (plain CommonJS, also run by the tests against a local server). */
+export const SHOPPER_SCRIPT = path.join(__dirname, 'canary.js');
+
+/**
+ * A CloudWatch Synthetics canary that shops in one region every minute (cluster/synthetic-shopper/
+ * canary.js), and an alarm on consecutive failed runs. The alarm is what the region's Route 53 health
+ * check follows: standard resolution, Average, one metric and no M-of-N, as Route 53 alarm-based health
+ * checks require (Route 53 API reference, AlarmIdentifier).
+ */
+export class SyntheticShopper extends Construct {
+  readonly canary: synthetics.Canary;
+  readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: SyntheticShopperProps) {
+    super(scope, id);
+    // Run artifacts (logs, HAR files): kept two weeks for investigating a failure, never public.
+    const artifacts = new s3.Bucket(this, 'Artifacts', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: false,
+      lifecycleRules: [{ expiration: Duration.days(14) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.canary = new synthetics.Canary(this, 'Canary', {
+      canaryName: props.name,
+      // Node.js 22; the script uses no browser, only fetch.
+      runtime: synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0,
+      test: synthetics.Test.custom({ code: synthetics.Code.fromInline(fs.readFileSync(SHOPPER_SCRIPT, 'utf8')), handler: 'index.handler' }),
+      schedule: synthetics.Schedule.rate(SHOPPER_INTERVAL),
+      timeout: Duration.seconds(50),
+      environmentVariables: { SHOP_URL: `https://${props.hostname}`, PLACE_ORDER: String(props.placeOrders), SHOPPER_EMAIL: props.email },
+      artifactsBucketLocation: { bucket: artifacts, prefix: props.name },
+      successRetentionPeriod: Duration.days(2),
+      failureRetentionPeriod: Duration.days(14),
+      startAfterCreation: true,
+    });
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmName: props.alarmName,
+      alarmDescription: `SecureCart: the synthetic shopper failed ${props.failedRuns} runs in a row on ${props.hostname} (the region cannot sell; Route 53 fails it over). Runbook: docs/operations.md#region-health`,
+      metric: this.canary.metricSuccessPercent({ period: SHOPPER_INTERVAL, statistic: cloudwatch.Stats.AVERAGE }),
+      threshold: 100,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: props.failedRuns,
+      // No run, no verdict: a Synthetics outage must not fail a region over (an unreachable region is
+      // caught by the HTTPS health check).
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm.addAlarmAction(new actions.SnsAction(props.topic));
+    this.alarm.addOkAction(new actions.SnsAction(props.topic));
+  }
+}
