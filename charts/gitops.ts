@@ -16,6 +16,9 @@ export const ROOT_APP = 'securecart-root';
 export const WAVES = { platform: 0, data: 1, apps: 2, edge: 3 } as const;
 export type WavedChart = keyof typeof WAVES;
 
+/** The root Application's own wave: after every chart's. */
+export const ROOT_WAVE = 10;
+
 const ANNOTATIONS = { wave: 'argocd.argoproj.io/sync-wave', syncOptions: 'argocd.argoproj.io/sync-options' } as const;
 
 /** Retry with backoff: transient API errors and CRDs that are not there yet heal by themselves. */
@@ -65,7 +68,11 @@ export function rootApplication(config: PlatformConfig, region: string): K8s {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: ROOT_APP, namespace: ARGOCD_NAMESPACE },
+    // The root manages itself. Its own health is the worst of its children's, so as a wave-0 task it
+    // would fail every sync of the root while any child is Degraded, and a fix to another child could
+    // not be applied. In the last wave it is applied after the children and, being last, never
+    // waited on (gitops-engine pkg/sync/sync_context.go: the last wave is not health-checked).
+    metadata: { name: ROOT_APP, namespace: ARGOCD_NAMESPACE, annotations: { [ANNOTATIONS.wave]: String(ROOT_WAVE) } },
     spec: {
       project: PROJECTS.bootstrap,
       source: { repoURL: config.gitops.repoUrl, targetRevision: config.gitops.targetRevision, path: argocdPath(region), directory: { recurse: false } },

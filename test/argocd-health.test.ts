@@ -2,13 +2,39 @@
  * The Lua health checks given to Argo CD, run in a real Lua VM (Argo CD runs them in gopher-lua,
  * Lua 5.1; the scripts stay within what 5.1 and 5.4 share).
  */
-import { spawnSync } from 'child_process';
-import * as path from 'path';
-import { ACK_HEALTH, APPLICATION_HEALTH, FIELD_EXPORT_HEALTH } from '../cluster/addons/gitops-bootstrap/health-checks';
-import { ROOT } from './helpers';
+import {
+  ACK_HEALTH,
+  APPLICATION_HEALTH,
+  FIELD_EXPORT_HEALTH,
+  healthCustomizations,
+  HPA_HEALTH,
+  HPA_METRICS_GRACE_SECONDS,
+} from '../cluster/addons/gitops-bootstrap/health-checks';
+import { LuaHealth, runLua } from './support/run-lua';
 
 type Health = { status: string; message: string };
 const ack = (...conditions: Array<{ type: string; status: string; message?: string }>) => ({ status: { conditions } });
+
+/** "Now" of every time-dependent case (epoch seconds), and a Kubernetes timestamp `secondsAgo` before it. */
+const NOW = Date.parse('2030-06-01T12:00:00Z') / 1000;
+const ago = (secondsAgo: number) => new Date((NOW - secondsAgo) * 1000).toISOString().replace('.000Z', 'Z');
+
+type HpaCondition = { type: string; status: string; reason: string; message: string; lastTransitionTime?: string };
+const cond = (type: string, status: string, reason: string, message: string, since?: number): HpaCondition =>
+  since === undefined ? { type, status, reason, message } : { type, status, reason, message, lastTransitionTime: ago(since) };
+/** An autoscaling/v2 HPA created `createdAgo` seconds before NOW, with these conditions (none: no status). */
+const hpa = (createdAgo: number, ...conditions: HpaCondition[]) => ({
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
+  metadata: { name: 'carts', namespace: 'securecart', creationTimestamp: ago(createdAgo) },
+  spec: { minReplicas: 3, maxReplicas: 12, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'carts' } },
+  ...(conditions.length > 0 ? { status: { currentReplicas: 3, desiredReplicas: 3, conditions } } : {}),
+});
+// The HPA controller's own words (kubernetes pkg/controller/podautoscaler/horizontal.go).
+const GOT_SCALE = cond('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
+const NO_METRICS_MESSAGE = 'the HPA was unable to compute the replica count: failed to get cpu utilization: did not receive metrics for targeted pods (pods might be unready)';
+const noMetrics = (since?: number) => cond('ScalingActive', 'False', 'FailedGetResourceMetric', NO_METRICS_MESSAGE, since);
+const GRACE = HPA_METRICS_GRACE_SECONDS;
 
 const cases: Array<[string, string, unknown, Partial<Health>]> = [
   ['ACK: no status yet is Progressing', ACK_HEALTH, {}, { status: 'Progressing' }],
@@ -33,18 +59,136 @@ const cases: Array<[string, string, unknown, Partial<Health>]> = [
   ['Application: a degraded child is Degraded, so its wave waits', APPLICATION_HEALTH, { status: { health: { status: 'Degraded', message: 'DBCluster failing' } } }, { status: 'Degraded', message: 'DBCluster failing' }],
   ['Application: a healthy child is Healthy', APPLICATION_HEALTH, { status: { health: { status: 'Healthy' } } }, { status: 'Healthy' }],
   ['Application: no status yet is Progressing', APPLICATION_HEALTH, {}, { status: 'Progressing' }],
+
+  ['HPA: no status yet is Progressing', HPA_HEALTH, hpa(5), { status: 'Progressing' }],
+  [
+    'HPA: the first rescale to minReplicas, before any metric is read, is Progressing',
+    HPA_HEALTH,
+    hpa(20, cond('AbleToScale', 'True', 'SucceededRescale', 'the HPA controller was able to update the target scale to 3', 5)),
+    { status: 'Progressing' },
+  ],
+  [
+    'HPA: a young HPA without metrics is Progressing, with the controller’s reason',
+    HPA_HEALTH,
+    hpa(90, GOT_SCALE, noMetrics(60)),
+    { status: 'Progressing', message: `Waiting for metrics: ${NO_METRICS_MESSAGE}` },
+  ],
+  ['HPA: without a transition time, the grace period counts from creation (young)', HPA_HEALTH, hpa(GRACE - 15, GOT_SCALE, noMetrics()), { status: 'Progressing' }],
+  ['HPA: without a transition time, the grace period counts from creation (old)', HPA_HEALTH, hpa(GRACE + 15, GOT_SCALE, noMetrics()), { status: 'Degraded', message: NO_METRICS_MESSAGE }],
+  [
+    'HPA: still without metrics after the grace period is Degraded, with the controller’s message',
+    HPA_HEALTH,
+    hpa(3600, GOT_SCALE, noMetrics(3570)),
+    { status: 'Degraded', message: NO_METRICS_MESSAGE },
+  ],
+  ['HPA: one second past the grace period is Degraded', HPA_HEALTH, hpa(GRACE + 31, GOT_SCALE, noMetrics(GRACE + 1)), { status: 'Degraded' }],
+  ['HPA: one second before the end of the grace period is Progressing', HPA_HEALTH, hpa(GRACE + 29, GOT_SCALE, noMetrics(GRACE - 1)), { status: 'Progressing' }],
+  [
+    'HPA: an old HPA that just lost its metrics waits out the grace period from the loss, not from creation',
+    HPA_HEALTH,
+    hpa(30 * 86400, GOT_SCALE, noMetrics(120)),
+    { status: 'Progressing' },
+  ],
+  [
+    'HPA: AbleToScale False FailedGetScale is Degraded at once',
+    HPA_HEALTH,
+    hpa(60, cond('AbleToScale', 'False', 'FailedGetScale', 'the HPA controller was unable to get the target\'s current scale: deployments/scale.apps "carts" not found', 30)),
+    { status: 'Degraded', message: 'the HPA controller was unable to get the target\'s current scale: deployments/scale.apps "carts" not found' },
+  ],
+  [
+    'HPA: AbleToScale False FailedUpdateScale is Degraded at once, whatever ScalingActive says',
+    HPA_HEALTH,
+    hpa(3600, cond('AbleToScale', 'False', 'FailedUpdateScale', 'the HPA controller was unable to update the target scale: forbidden', 30), cond('ScalingActive', 'True', 'ValidMetricFound', 'ok', 3000)),
+    { status: 'Degraded', message: 'the HPA controller was unable to update the target scale: forbidden' },
+  ],
+  [
+    'HPA: ScalingActive False InvalidSelector is Degraded at once, even when young',
+    HPA_HEALTH,
+    hpa(30, GOT_SCALE, cond('ScalingActive', 'False', 'InvalidSelector', 'the HPA target\'s scale is missing a selector', 15)),
+    { status: 'Degraded', message: 'the HPA target\'s scale is missing a selector' },
+  ],
+  [
+    'HPA: AbleToScale True and ScalingActive True ValidMetricFound is Healthy',
+    HPA_HEALTH,
+    hpa(
+      600,
+      cond('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size', 400),
+      cond('ScalingActive', 'True', 'ValidMetricFound', 'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)', 400),
+      cond('ScalingLimited', 'False', 'DesiredWithinRange', 'the desired count is within the acceptable range', 400),
+    ),
+    { status: 'Healthy', message: 'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)' },
+  ],
+  [
+    'HPA: ScalingDisabled (target scaled to zero on purpose) is Healthy, as in both built-in checks',
+    HPA_HEALTH,
+    hpa(600, GOT_SCALE, cond('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero', 300)),
+    { status: 'Healthy' },
+  ],
 ];
 
-let results: Health[];
+/** Library probes: each must fail in Argo CD's VM, so the HPA cases above prove the script needs none of them. */
+const probes: Array<[string, string, Partial<Health> | RegExp]> = [
+  ['has no string library', 'return { status = "Healthy", message = string.format("%d", 1) }', /global 'string'/],
+  ['has no string methods either', 'return { status = "Healthy", message = ("x"):upper() }', /attempt to index a string value/],
+  ['has no math library', 'return { status = "Healthy", message = tostring(math.floor(1.5)) }', /global 'math'/],
+  ['has no global os', 'return { status = "Healthy", message = tostring(os.time()) }', /global 'os'/],
+  ['has no io library', 'return { status = "Healthy", message = tostring(io.open("/etc/passwd")) }', /global 'io'/],
+  [
+    'gives time and date only through require("os")',
+    'local os = require("os"); local n = 0; for _ in pairs(os) do n = n + 1 end; return { status = "Healthy", message = tostring(n) .. " " .. tostring(os.execute) .. " " .. tostring(os.getenv) }',
+    { status: 'Healthy', message: '2 nil nil' },
+  ],
+  [
+    'turns "now minus N" into a Kubernetes (RFC 3339, UTC) timestamp with os.date',
+    'local os = require("os"); return { status = "Healthy", message = os.date("!%Y-%m-%dT%H:%M:%SZ", os.time() - 600) }',
+    { status: 'Healthy', message: ago(600) },
+  ],
+];
+
+let results: LuaHealth[];
+let probeResults: LuaHealth[];
 beforeAll(() => {
-  const run = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(__dirname, 'support', 'run-lua.ts')], {
-    input: JSON.stringify(cases.map(([, script, obj]) => ({ script, obj }))),
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`Lua runner failed: ${run.stderr}`);
-  results = JSON.parse(run.stdout);
+  // One child process for everything; every case runs in the restricted VM (argocd-cm scripts get no open libraries).
+  const all = runLua([...cases.map(([, script, obj]) => ({ script, obj, now: NOW })), ...probes.map(([, script]) => ({ script, obj: {}, now: NOW }))]);
+  results = all.slice(0, cases.length);
+  probeResults = all.slice(cases.length);
 });
 
 test.each(cases.map((c, i) => [c[0], i, c[3]] as const))('%s', (_name, i, expected) => {
   expect(results[i]).toMatchObject(expected);
+});
+
+describe('the HPA check runs in Argo CD’s restricted Lua VM', () => {
+  test.each(probes.map((p, i) => [p[0], i, p[2]] as const))('the VM %s', (_name, i, expected) => {
+    if (expected instanceof RegExp) {
+      expect(probeResults[i].status).toBe('Unknown');
+      expect(probeResults[i].message).toMatch(expected);
+    } else {
+      expect(probeResults[i]).toEqual(expected);
+    }
+  });
+
+  test('no HPA case errored: none came back Unknown', () => {
+    const hpaResults = results.filter((_, i) => cases[i][1] === HPA_HEALTH);
+    expect(hpaResults.length).toBeGreaterThanOrEqual(10);
+    for (const r of hpaResults) expect(r.status).not.toBe('Unknown');
+  });
+
+  /** The script without its string literals and comments. */
+  const code = HPA_HEALTH.replace(/"[^"]*"/g, '""').replace(/--[^\n]*/g, '');
+
+  test('the script names no library Argo CD does not open, and only os.time and os.date from require("os")', () => {
+    expect(code).not.toMatch(/\b(string|math|io|utf8|coroutine|debug|bit32)\s*\./);
+    expect(code).not.toMatch(/[\w)\]]\s*:\s*\w+\s*\(/); // no method calls (strings have no methods without the string library)
+    expect(HPA_HEALTH).toMatch(/^local os = require\("os"\)$/m);
+    expect([...new Set([...code.matchAll(/\bos\.(\w+)/g)].map((m) => m[1]))].sort()).toEqual(['date', 'time']);
+  });
+
+  test('the script keeps to what Lua 5.1 (gopher-lua) and 5.4 share', () => {
+    expect(code).not.toMatch(/\bgoto\b|\/\/|<const>|<close>|[&|]|~(?!=)|<<|>>/);
+  });
+});
+
+test('the HPA check is registered in argocd-cm under the key Argo CD looks up for autoscaling/HorizontalPodAutoscaler', () => {
+  expect(healthCustomizations()['resource.customizations.health.autoscaling_HorizontalPodAutoscaler']).toBe(HPA_HEALTH);
 });

@@ -15,6 +15,7 @@ import { ClusterSynth, synthCluster } from '../cluster/synth';
 import { rootApplication } from '../charts/gitops';
 import { ARGOCD_INSTALL_TIMEOUT, LOAD_BALANCER_CONTROLLER_IMAGE, VERSIONS } from '../cluster/regional-stack';
 import { CHART_VALUE_KEYS } from '../cluster/upstream/chart-values';
+import { HPA_HEALTH } from '../cluster/addons/gitops-bootstrap/health-checks';
 import { defaultInput, renderRegion, tmpDir } from './helpers';
 import { shopPathPattern } from '../config/shop-paths';
 import { shopPathRules } from '../cluster/waf-rules';
@@ -287,6 +288,8 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
       expect(cm[`resource.customizations.health.rds.services.k8s.aws_${kind}`]).toContain('ACK.Terminal');
     }
     for (const kind of ['ReplicationGroup', 'CacheSubnetGroup']) expect(cm[`resource.customizations.health.elasticache.services.k8s.aws_${kind}`]).toContain('ACK.Terminal');
+    // Young HPAs without metrics wait instead of failing the apps wave (test/first-install.test.ts).
+    expect(cm['resource.customizations.health.autoscaling_HorizontalPodAutoscaler']).toBe(HPA_HEALTH);
   });
 
   describe.each([
@@ -443,6 +446,22 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
       expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
     }
     t().hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  test('replication lag of this region’s database clusters (while secondary) alarms before order commits block', () => {
+    const alarms = resourcesOf(t(), 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .filter((a) => a.Namespace === 'AWS/RDS');
+    // Both metrics are in milliseconds and reported for the secondary cluster, in its region.
+    expect(alarms.map((a) => [a.MetricName, a.Dimensions[0].Value]).sort()).toEqual([
+      ['AuroraGlobalDBRPOLag', `securecart-prod-orders-${regionName}`],
+      ['AuroraGlobalDBReplicationLag', `securecart-prod-catalog-${regionName}`],
+    ]);
+    for (const a of alarms) {
+      expect(a).toMatchObject({ Statistic: 'Maximum', Period: 60, Threshold: config.data.replicationLagAlarmSeconds * 1000, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+      expect(a.Threshold).toBeLessThan(config.data.ordersRpoBoundSeconds * 1000);
+      expect(a.AlarmActions).toHaveLength(1);
+    }
   });
 
   test('outputs every value the charts read from this stack', () => {

@@ -7,6 +7,17 @@
  *   kind rendered here in every release; one explicit check for all of them keeps the behaviour the
  *   same whichever Argo CD version the chart brings: Ready (or ACK.ResourceSynced) -> Healthy,
  *   ACK.Terminal -> Degraded, anything else -> Progressing.
+ * - HorizontalPodAutoscaler: new HPAs have no metrics for their first minutes; see HPA_HEALTH.
+ * - PodDisruptionBudget needs no override: Argo CD's built-in check (resource_customizations/policy/
+ *   PodDisruptionBudget/health.lua) takes DisruptionAllowed=False InsufficientPods, the state of a new
+ *   PDB whose pods are not ready yet, as Healthy, so it never fails a wave (test/first-install.test.ts).
+ *
+ * Argo CD (v3.4, util/lua/lua.go runLuaWithResourceActionParameters) runs scripts from argocd-cm with
+ * only the base, table and package libraries: no `string`, no `math`, no global `os`;
+ * `local os = require("os")` gives a safe os with `time` and `date` only (util/lua/oslib_safe.go).
+ * It runs them in gopher-lua (Lua 5.1); the scripts keep to what Lua 5.1 and 5.4 share.
+ * A script set here for a kind fully replaces Argo CD's built-in check of that kind
+ * (gitops-engine/pkg/health/health.go:78-90).
  */
 
 export const APPLICATION_HEALTH = `hs = {}
@@ -70,9 +81,99 @@ export const ACK_KINDS: Record<string, string[]> = {
   'services.k8s.aws': ['FieldExport'],
 };
 
-/** argocd-cm entries: `resource.customizations.health.<group>_<kind>` -> Lua. */
+/**
+ * How long an HPA may go without metrics before it is Degraded: 10 minutes, counted from the moment
+ * its ScalingActive condition last changed (for a new HPA: its first metrics read, ~15-30 s after
+ * creation). A new service needs, before its HPA sees a metric: a node from Karpenter (~1-2 min on an
+ * empty cluster), the image pull, the JVM start (the startup probe allows 36 x 5 s = 3 min), then one
+ * metrics-server scrape after the pod is Ready (the HPA ignores a pod's CPU sample taken before one
+ * metric window has passed since readiness: kubernetes pkg/controller/podautoscaler/replica_calculator.go
+ * groupPods) and the HPA's next 15 s sync: 5-7 minutes at worst. 10 minutes is that with margin, and
+ * equals the Deployments' progressDeadlineSeconds (600), after which Argo CD calls a rollout Degraded
+ * too. Shorter would fail slow but sound first installs; longer would only delay reporting a broken
+ * metrics-server, which stays Progressing (visible, and blocking the waves) until then.
+ */
+export const HPA_METRICS_GRACE_SECONDS = 600;
+
+/**
+ * HorizontalPodAutoscaler (autoscaling/v2). A new HPA reports ScalingActive=False
+ * FailedGetResourceMetric until its pods have metrics. Argo CD v3.4.4's built-in check
+ * (gitops-engine/pkg/health/health_hpa.go:132-175) takes the first condition that matches, so
+ * AbleToScale=True (written before ScalingActive) makes it Healthy even when metrics never come;
+ * v3.5+ (health_hpa.go:86-125, argo-cd #26274) calls any FailedGetResourceMetric Degraded, and a
+ * Degraded child fails the root's sync (gitops-engine/pkg/sync/sync_context.go) instead of making
+ * it wait. This check:
+ * - no ScalingActive condition yet (no status, or only the first rescale to minReplicas) -> Progressing;
+ * - AbleToScale=False (FailedGetScale, FailedUpdateScale) -> Degraded;
+ * - ScalingActive=True -> Healthy;
+ * - ScalingActive=False InvalidSelector or InvalidMetricSourceType (a spec error) -> Degraded;
+ * - ScalingActive=False ScalingDisabled (target scaled to 0 on purpose) -> Healthy, as both built-ins;
+ * - ScalingActive=False for missing metrics -> Progressing for HPA_METRICS_GRACE_SECONDS, then
+ *   Degraded with the controller's message, so a broken metrics-server is not hidden.
+ *
+ * Time: without the string library a timestamp cannot be parsed, so the script formats "now minus
+ * the grace period" the way Kubernetes writes timestamps (RFC 3339, UTC, seconds) and compares the
+ * strings, which sort like the times they denote. Argo CD's os.date ignores the leading "!" when
+ * given a time (oslib_safe.go osDate: time.Unix is local time), so this assumes the application
+ * controller runs in UTC, as the Argo CD image does (no TZ set).
+ */
+export const HPA_HEALTH = `-- HorizontalPodAutoscaler health (securecart platform, cluster/addons/gitops-bootstrap/health-checks.ts).
+-- Missing metrics are Progressing for GRACE_SECONDS after ScalingActive turned False, then Degraded.
+-- Timestamps are compared as strings (RFC 3339, UTC, as Kubernetes writes them). Given a time,
+-- os.date renders it in the controller's time zone (Argo CD then ignores "!"): the Argo CD image runs in UTC.
+local os = require("os")
+local GRACE_SECONDS = ${HPA_METRICS_GRACE_SECONDS}
+
+local function condition(conditionType)
+  if obj.status == nil or obj.status.conditions == nil then
+    return nil
+  end
+  for _, c in ipairs(obj.status.conditions) do
+    if c.type == conditionType then
+      return c
+    end
+  end
+  return nil
+end
+
+local ableToScale = condition("AbleToScale")
+local scalingActive = condition("ScalingActive")
+
+if ableToScale ~= nil and ableToScale.status == "False" then
+  return { status = "Degraded", message = ableToScale.message or ableToScale.reason or "AbleToScale is False" }
+end
+if scalingActive == nil then
+  return { status = "Progressing", message = "Waiting for the HPA controller to read metrics" }
+end
+if scalingActive.status == "True" then
+  return { status = "Healthy", message = scalingActive.message or "" }
+end
+if scalingActive.reason == "InvalidSelector" or scalingActive.reason == "InvalidMetricSourceType" then
+  return { status = "Degraded", message = scalingActive.message or scalingActive.reason }
+end
+if scalingActive.reason == "ScalingDisabled" then
+  return { status = "Healthy", message = scalingActive.message or "" }
+end
+
+local since = scalingActive.lastTransitionTime or obj.metadata.creationTimestamp
+local cutoff = os.date("!%Y-%m-%dT%H:%M:%SZ", os.time() - GRACE_SECONDS)
+if since ~= nil and since > cutoff then
+  return { status = "Progressing", message = "Waiting for metrics: " .. (scalingActive.message or "") }
+end
+return { status = "Degraded", message = scalingActive.message or scalingActive.reason or "no metrics" }
+`;
+
+/**
+ * argocd-cm entries: `resource.customizations.health.<group>_<kind>` -> Lua. Argo CD turns the part
+ * after `health.` into its override key `<group>/<kind>` (util/settings/settings.go
+ * convertToOverrideKey) and looks a live object up by the same key (util/lua/lua.go GetConfigMapKey);
+ * a core-group kind would be written with the kind alone (`resource.customizations.health.Service`).
+ */
 export function healthCustomizations(): Record<string, string> {
-  const entries: Record<string, string> = { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH };
+  const entries: Record<string, string> = {
+    'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH,
+    'resource.customizations.health.autoscaling_HorizontalPodAutoscaler': HPA_HEALTH,
+  };
   for (const [group, kinds] of Object.entries(ACK_KINDS)) {
     for (const kind of kinds) entries[`resource.customizations.health.${group}_${kind}`] = kind === 'FieldExport' ? FIELD_EXPORT_HEALTH : ACK_HEALTH;
   }
