@@ -73,6 +73,26 @@ export class RegionalAlarms extends Construct {
       return alarm;
     };
     this.alarms = [fiveXx('AlbFiveXx', 'HTTPCode_ELB_5XX_Count', 'ALB'), fiveXx('TargetFiveXx', 'HTTPCode_Target_5XX_Count', 'ui (target)')];
+
+    // Replication to this region's databases, in milliseconds, reported for a cluster while it is a
+    // secondary (no data while it is the primary). orders: the RPO lag that rds.global_db_rpo bounds;
+    // catalog: Aurora MySQL has no bound, its replication lag is watched instead.
+    const lagMs = props.config.data.replicationLagAlarmSeconds * 1000;
+    const lag = (name: string, db: 'orders' | 'catalog', metricName: string, what: string) => {
+      const cluster = `securecart-${props.config.name}-${db}-${stack.region}`;
+      const alarm = new cloudwatch.Alarm(this, name, {
+        alarmDescription: `SecureCart ${props.config.name}: ${what} of ${cluster} above ${props.config.data.replicationLagAlarmSeconds} s for 3 minutes${db === 'orders' ? ` (order commits block at ${props.config.data.ordersRpoBoundSeconds} s)` : ''}. Runbook: docs/operations.md#replication-lag`,
+        metric: new cloudwatch.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBClusterIdentifier: cluster }, statistic: 'Maximum', period: Duration.minutes(1) }),
+        threshold: lagMs,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new actions.SnsAction(this.topic));
+      alarm.addOkAction(new actions.SnsAction(this.topic));
+      return alarm;
+    };
+    this.alarms.push(lag('OrdersRpoLag', 'orders', 'AuroraGlobalDBRPOLag', 'the RPO lag'), lag('CatalogReplicationLag', 'catalog', 'AuroraGlobalDBReplicationLag', 'the replication lag'));
     new CfnOutput(stack, 'AlarmTopicArn', { value: this.topic.topicArn });
   }
 }

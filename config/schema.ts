@@ -287,6 +287,20 @@ const database = z
 
 const data = z
   .object({
+    /**
+     * Upper bound of the orders data a region loss can lose, in seconds: Aurora PostgreSQL's
+     * rds.global_db_rpo on the primary's cluster parameter group (20 to 2147483647). Past it, when no
+     * secondary has caught up, Aurora blocks commits on the primary: a standby region that stops
+     * replicating stops order writes after this long (docs/operations.md says how to lift it).
+     * @default 20 (the smallest Aurora accepts)
+     */
+    ordersRpoBoundSeconds: z.number().int().min(20, 'must be at least 20: the smallest rds.global_db_rpo Aurora accepts').max(2147483647).default(20),
+    /**
+     * Replication lag, in seconds, at which the standby's databases raise an alarm (orders' RPO lag,
+     * catalog's replication lag). Below the orders bound, so operators hear of it before commits block.
+     * @default 10
+     */
+    replicationLagAlarmSeconds: z.number().int().min(1).default(10),
     /** Days of automated backups (databases) and snapshots (Redis) kept. @default 7 */
     backupRetentionDays: z.number().int().min(7, 'must be at least 7 days').max(35, 'must be at most 35 days (the RDS limit)').default(7),
     /** orders' PostgreSQL (Aurora PostgreSQL global database). */
@@ -313,6 +327,9 @@ const data = z
     // re-applied by Argo CD forever. Require the form AWS reports.
     const full = { orders: /^\d+\.\d+$/, catalog: /^\d+\.\d+\.mysql_aurora\.\d+\.\d+\.\d+$/ } as const;
     const example = { orders: '16.6', catalog: '8.0.mysql_aurora.3.08.0' } as const;
+    if (d.replicationLagAlarmSeconds >= d.ordersRpoBoundSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['replicationLagAlarmSeconds'], message: `${d.replicationLagAlarmSeconds} s is not below ordersRpoBoundSeconds ${d.ordersRpoBoundSeconds} s: the alarm must fire before Aurora blocks commits; lower it` });
+    }
     for (const db of ['orders', 'catalog'] as const) {
       if (!full[db].test(d[db].engineVersion)) {
         ctx.addIssue({ code: 'custom', path: [db, 'engineVersion'], message: `"${d[db].engineVersion}" is not the full ${db === 'orders' ? 'Aurora PostgreSQL' : 'Aurora MySQL'} version RDS reports: use the full form such as "${example[db]}"` });
@@ -331,8 +348,11 @@ const budgets = z
      * cannot sell (a backend down), detected by the synthetic shopper. @default 300
      */
     cannotSellFailoverSeconds: z.number().int().positive().default(300),
-    /** Longest modeled loss of order data (orders' database) when the primary region is lost. @default 1 */
-    orderDataRpoSeconds: z.number().min(0).default(1),
+    /**
+     * Longest loss of order data (orders' database) a region loss may cost: checked against the bound
+     * that is enforced (data.ordersRpoBoundSeconds), not the typical replication lag. @default 20
+     */
+    orderDataRpoSeconds: z.number().min(0).default(20),
   })
   .strict();
 

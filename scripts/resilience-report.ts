@@ -65,6 +65,8 @@ export interface DataStore {
   readonly topology: string;
   readonly azLoss: string;
   readonly regionRpoSeconds: number | null;
+  /** The RPO is a bound Aurora enforces (commits block past it), not a typical figure. */
+  readonly regionRpoEnforced?: boolean;
   /** What is lost instead, where no RPO applies. */
   readonly regionLossNote?: string;
   readonly regionRto: string;
@@ -182,7 +184,23 @@ function analyseData(config: PlatformConfig, rendered: Record<string, Rendered[]
     const replica = clusters.some((x) => x.c.spec.replicationSourceIdentifier);
     const multiAz = azs >= 2;
     const azLoss = multiAz ? `writer fails over in ~${FIGURES.auroraMultiAzFailover.seconds} s, nothing lost` : 'single AZ: down until the AZ returns';
-    if (global) return { store: `${name} (${engine})`, topology: `Aurora global database over ${clusters.length} regions, ${azs} AZs in the primary`, azLoss, regionRpoSeconds: FIGURES.auroraGlobalLag.seconds, regionRto: `~${FIGURES.auroraGlobalFailover.seconds} s once promoted (npm run data:promote: a human decision)` };
+    if (global) {
+      // The bound Aurora enforces, read from the primary's rendered cluster parameter group: past it,
+      // commits block (rds.global_db_rpo). Without one the loss is the replication lag, unbounded.
+      const group = (rendered[config.primaryRegion] ?? []).find((o) => o.kind === 'DBClusterParameterGroup' && o.spec.name === primary?.c.spec.dbClusterParameterGroupName);
+      const bound = group?.spec.parameterOverrides?.['rds.global_db_rpo'];
+      const topology = `Aurora global database over ${clusters.length} regions, ${azs} AZs in the primary`;
+      const regionRto = `~${FIGURES.auroraGlobalFailover.seconds} s once promoted (npm run data:promote: a human decision)`;
+      if (bound !== undefined) return { store: `${name} (${engine})`, topology, azLoss, regionRpoSeconds: Number(bound), regionRpoEnforced: true, regionRto };
+      return {
+        store: `${name} (${engine})`,
+        topology,
+        azLoss,
+        regionRpoSeconds: null,
+        regionLossNote: `the replication lag: unbounded (typically < ${FIGURES.auroraGlobalLag.seconds} s; alarmed above ${config.data.replicationLagAlarmSeconds} s)`,
+        regionRto,
+      };
+    }
     if (replica) return { store: `${name} (${engine})`, topology: 'cross-region read replica', azLoss, regionRpoSeconds: null, regionRto: `~${FIGURES.crossRegionReplicaPromotion.seconds} s promotion; RPO = replica lag` };
     return { store: `${name} (${engine})`, topology: multiAz ? 'Multi-AZ in one region' : 'single instance', azLoss, regionRpoSeconds: Number.POSITIVE_INFINITY, regionRto: 'until the region returns (restore from backup elsewhere)' };
   };
@@ -276,7 +294,12 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
   const zonesText = (d: number[]) => d.join('/');
   const spreadText = (s: ZoneSpread) => `${s.zones} AZs, maxSkew ${s.maxSkew}, ${s.whenUnsatisfiable}`;
   const longestReady = Math.max(...r.regionLoss.map((x) => x.readySeconds));
-  const fmtRpo = (s: number | null) => (s === null ? 'replica lag / n.a.' : s === Number.POSITIVE_INFINITY ? 'since last backup' : `< ${s} s`);
+  const fmtRpo = (d: DataStore) => {
+    const s = d.regionRpoSeconds;
+    if (s === null) return 'replica lag / n.a.';
+    if (s === Number.POSITIVE_INFINITY) return 'since last backup';
+    return d.regionRpoEnforced ? `≤ ${s} s, enforced (rds.global_db_rpo: commits block past it)` : `< ${s} s (typical)`;
+  };
   return [
     '# Resilience report',
     '',
@@ -348,9 +371,9 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     '',
     '| store | topology (rendered) | AZ loss | region loss: RPO | region loss: RTO |',
     '|---|---|---|---|---|',
-    ...r.data.map((d) => `| ${d.store} | ${d.topology} | ${d.azLoss} | ${d.regionLossNote ?? fmtRpo(d.regionRpoSeconds)} | ${d.regionRto} |`),
+    ...r.data.map((d) => `| ${d.store} | ${d.topology} | ${d.azLoss} | ${d.regionLossNote ?? fmtRpo(d)} | ${d.regionRto} |`),
     '',
-    `Budget: order data RPO ≤ ${config.budgets.orderDataRpoSeconds} s on a region loss. A planned switchover loses nothing; an unplanned failover loses what had not replicated yet.`,
+    `Budget: order data RPO ≤ ${config.budgets.orderDataRpoSeconds} s on a region loss, checked against the bound Aurora enforces, not the typical lag. A planned switchover loses nothing; an unplanned failover loses what had not replicated yet, at most the bound. The bound has a price: when the standby stops replicating (its region lost, or the link), the primary blocks order commits once the lag reaches it, until replication resumes or the bound is lifted (docs/operations.md). The standby's lag alarms (AuroraGlobalDBRPOLag for orders, AuroraGlobalDBReplicationLag for catalog) fire at ${config.data.replicationLagAlarmSeconds} s.`,
     '',
     '### Figures used as inputs',
     '',

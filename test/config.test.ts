@@ -112,6 +112,8 @@ describe('bad config is refused with the path and the fix', () => {
     ['a short Aurora MySQL version (RDS reports the full one)', (c) => (c.data.catalog.engineVersion = '8.0'), /^data\.catalog\.engineVersion: "8\.0" is not the full Aurora MySQL version RDS reports: use the full form such as "8\.0\.mysql_aurora\.3\.08\.0"/],
     ['a major-only Aurora PostgreSQL version', (c) => (c.data.orders.engineVersion = '16'), /^data\.orders\.engineVersion: "16" is not the full Aurora PostgreSQL version/],
     ['a health check path the ALB and WAF refuse', (c) => (c.dns.healthCheck.path = '/actuator/health/readiness'), /^dns\.healthCheck\.path: "\/actuator\/health\/readiness" is not one of the shop's public paths .*the ALB and the WAF answer anything else with 404/],
+    ['an RPO bound Aurora does not accept', (c) => (c.data.ordersRpoBoundSeconds = 5), /^data\.ordersRpoBoundSeconds: must be at least 20: the smallest rds\.global_db_rpo Aurora accepts/],
+    ['a lag alarm at or past the RPO bound', (c) => (c.data.replicationLagAlarmSeconds = 20), /^data\.replicationLagAlarmSeconds: 20 s is not below ordersRpoBoundSeconds 20 s/],
     ['a malformed cpu quantity', (c) => (c.services.ui.resources.cpu = '250 millicores'), /^services\.ui\.resources\.cpu: must be a CPU quantity/],
   ];
 

@@ -47,7 +47,10 @@ describe.each(config.regions.map((r) => r.name))('data tier in %s', (region) => 
     });
     const pg = named(region, 'DBClusterParameterGroup', `${db}-tls`);
     expect(cluster.spec.dbClusterParameterGroupName).toBe(pg.spec.name);
-    expect(pg.spec.parameterOverrides).toEqual(db === 'orders' ? { 'rds.force_ssl': '1' } : { require_secure_transport: 'ON', aurora_replica_read_consistency: 'SESSION' });
+    // orders: the RPO bound on the primary's group only; secondaries keep the default, as AWS advises
+    // for two regions (Aurora User Guide, "Using switchover or failover in Amazon Aurora Global Database").
+    const ordersParameters = isPrimary ? { 'rds.force_ssl': '1', 'rds.global_db_rpo': String(config.data.ordersRpoBoundSeconds) } : { 'rds.force_ssl': '1' };
+    expect(pg.spec.parameterOverrides).toEqual(db === 'orders' ? ordersParameters : { require_secure_transport: 'ON', aurora_replica_read_consistency: 'SESSION' });
     expect(pg.spec.family).toBe(db === 'orders' ? 'aurora-postgresql16' : 'aurora-mysql8.0');
   });
 

@@ -110,7 +110,7 @@ describe('budgets', () => {
     const { config, objects } = rendered();
     objects['us-west-2'] = objects['us-west-2'].filter((o: any) => !(o.kind === 'DBCluster' && o.metadata.name === 'orders'));
     expect(buildReport(config, objects).violations).toEqual([
-      'order data RPO: Multi-AZ in one region loses everything since the last backup on a region loss, above the budget of 1 s: use an Aurora global database',
+      'order data RPO: Multi-AZ in one region loses everything since the last backup on a region loss, above the budget of 20 s: use an Aurora global database',
     ]);
   });
 

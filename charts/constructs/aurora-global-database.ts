@@ -3,6 +3,9 @@ import { Construct } from 'constructs';
 import { DATA_SAFETY_ANNOTATIONS, LABELS, RDS_FINAL_SNAPSHOT } from '../constants';
 import { applyLabels } from '../labels';
 
+/** Aurora PostgreSQL's global-database RPO bound, in seconds (cluster parameter). */
+export const RDS_GLOBAL_DB_RPO = 'rds.global_db_rpo';
+
 /** The Aurora engines of the shop: orders on PostgreSQL, catalog on MySQL. */
 export type AuroraEngine = 'aurora-postgresql' | 'aurora-mysql';
 
@@ -55,6 +58,13 @@ export interface AuroraGlobalDatabaseProps {
    * @default true
    */
   readonly writeForwarding?: boolean;
+  /**
+   * Aurora PostgreSQL only: the RPO bound in seconds (rds.global_db_rpo), set on the primary's cluster
+   * parameter group; secondaries keep the default, as AWS advises for two regions ("Using switchover or
+   * failover in Amazon Aurora Global Database"). When no secondary is within it, commits block.
+   * @default no bound
+   */
+  readonly rpoBoundSeconds?: number;
   /** AWS tags. @default none */
   readonly tags?: Record<string, string>;
 }
@@ -107,12 +117,16 @@ export class AuroraGlobalDatabase extends Construct {
       });
     }
 
+    if (props.rpoBoundSeconds !== undefined && props.engine !== 'aurora-postgresql') {
+      throw new Error(`database ${props.identifier}: an RPO bound (rds.global_db_rpo) exists for Aurora PostgreSQL only`);
+    }
+    const rpo = props.role === 'primary' && props.rpoBoundSeconds !== undefined ? { [RDS_GLOBAL_DB_RPO]: String(props.rpoBoundSeconds) } : {};
     const parameterGroup = `${props.identifier}-tls`;
     rds('DBClusterParameterGroup', 'ParameterGroup', `${props.name}-tls`, {
       name: parameterGroup,
       family: engine.family(props.engineVersion),
       description: `${props.identifier}: TLS required`,
-      parameterOverrides: engine.tls,
+      parameterOverrides: { ...engine.tls, ...rpo },
       tags,
     });
 
