@@ -3,6 +3,7 @@
  * and the bootstrap part also applied once by the cluster app, so Argo CD starts managing itself from
  * git. Plain objects (no cdk8s) because both apps build them.
  */
+import { CREDENTIALS, RDS_CA_BUNDLE } from '../config/credentials';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 
 export const ARGOCD_NAMESPACE = 'argocd';
@@ -106,10 +107,27 @@ export function shopProject(config: PlatformConfig, namespacedKinds: Array<{ gro
         { group: 'karpenter.sh', kind: 'NodePool' },
       ],
       namespaceResourceWhitelist: namespacedKinds,
-      orphanedResources: { warn: true },
+      // Warn about objects in the shop's namespace that nothing in git describes, except those other
+      // controllers own by design and create without an owner reference (Argo CD only counts objects
+      // without one: controller/cache orphaned-resource logic, v3.4): the credential Secrets External
+      // Secrets writes (creationPolicy Orphan), the ExternalSecrets its ClusterExternalSecrets stamp out,
+      // the VPC CNI network policy agent's PolicyEndpoints and the load balancer controller's
+      // TargetGroupBindings. An empty group is the core group only.
+      orphanedResources: {
+        warn: true,
+        ignore: [
+          ...[...syncedSecretNames].sort().map((name) => ({ group: '', kind: 'Secret', name })),
+          { group: 'external-secrets.io', kind: 'ExternalSecret' },
+          { group: 'networking.k8s.aws', kind: 'PolicyEndpoint' },
+          { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' },
+        ],
+      },
     },
   };
 }
+
+/** The Secrets External Secrets keeps in the shop's namespace (cluster/addons/credentials-sync). */
+const syncedSecretNames = new Set<string>([...Object.values(CREDENTIALS).map((c) => c.kubernetesSecret), RDS_CA_BUNDLE.kubernetesSecret]);
 
 /**
  * The Application of one chart of a region. Automated sync with prune and self-heal (objects that
