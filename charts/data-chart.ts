@@ -68,7 +68,7 @@ export class DataChart extends Chart {
         masterPassword: secret(secretName, SECRET_KEYS.password),
         backupRetentionDays: config.data.backupRetentionDays,
         endpointExport: { configMap: DATA_ENDPOINTS.configMap, key: hostKey },
-        rpoBoundSeconds: engine === 'aurora-postgresql' ? config.data.ordersRpoBoundSeconds : undefined,
+        rpoBoundSeconds: engine === 'aurora-postgresql' ? (config.data.ordersRpoBoundSeconds ?? undefined) : undefined,
         tags,
       });
     };

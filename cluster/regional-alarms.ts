@@ -81,7 +81,7 @@ export class RegionalAlarms extends Construct {
     const lag = (name: string, db: 'orders' | 'catalog', metricName: string, what: string) => {
       const cluster = `securecart-${props.config.name}-${db}-${stack.region}`;
       const alarm = new cloudwatch.Alarm(this, name, {
-        alarmDescription: `SecureCart ${props.config.name}: ${what} of ${cluster} above ${props.config.data.replicationLagAlarmSeconds} s for 3 minutes${db === 'orders' ? ` (order commits block at ${props.config.data.ordersRpoBoundSeconds} s)` : ''}. Runbook: docs/operations.md#replication-lag`,
+        alarmDescription: `SecureCart ${props.config.name}: ${what} of ${cluster} above ${props.config.data.replicationLagAlarmSeconds} s for 3 minutes${db === 'orders' && props.config.data.ordersRpoBoundSeconds !== null ? ` (order commits block at ${props.config.data.ordersRpoBoundSeconds} s)` : ''}. Runbook: docs/operations.md#replication-lag`,
         metric: new cloudwatch.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBClusterIdentifier: cluster }, statistic: 'Maximum', period: Duration.minutes(1) }),
         threshold: lagMs,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

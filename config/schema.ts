@@ -291,10 +291,11 @@ const data = z
      * Upper bound of the orders data a region loss can lose, in seconds: Aurora PostgreSQL's
      * rds.global_db_rpo on the primary's cluster parameter group (20 to 2147483647). Past it, when no
      * secondary has caught up, Aurora blocks commits on the primary: a standby region that stops
-     * replicating stops order writes after this long (docs/operations.md says how to lift it).
+     * replicating stops order writes after this long. null lifts the bound: while the other region is
+     * lost or after an unplanned failover, until a secondary replicates again (docs/operations.md).
      * @default 20 (the smallest Aurora accepts)
      */
-    ordersRpoBoundSeconds: z.number().int().min(20, 'must be at least 20: the smallest rds.global_db_rpo Aurora accepts').max(2147483647).default(20),
+    ordersRpoBoundSeconds: z.number().int().min(20, 'must be at least 20: the smallest rds.global_db_rpo Aurora accepts').max(2147483647).nullable().default(20),
     /**
      * Replication lag, in seconds, at which the standby's databases raise an alarm (orders' RPO lag,
      * catalog's replication lag). Below the orders bound, so operators hear of it before commits block.
@@ -327,7 +328,7 @@ const data = z
     // re-applied by Argo CD forever. Require the form AWS reports.
     const full = { orders: /^\d+\.\d+$/, catalog: /^\d+\.\d+\.mysql_aurora\.\d+\.\d+\.\d+$/ } as const;
     const example = { orders: '16.6', catalog: '8.0.mysql_aurora.3.08.0' } as const;
-    if (d.replicationLagAlarmSeconds >= d.ordersRpoBoundSeconds) {
+    if (d.ordersRpoBoundSeconds !== null && d.replicationLagAlarmSeconds >= d.ordersRpoBoundSeconds) {
       ctx.addIssue({ code: 'custom', path: ['replicationLagAlarmSeconds'], message: `${d.replicationLagAlarmSeconds} s is not below ordersRpoBoundSeconds ${d.ordersRpoBoundSeconds} s: the alarm must fire before Aurora blocks commits; lower it` });
     }
     for (const db of ['orders', 'catalog'] as const) {

@@ -1,10 +1,12 @@
 /**
  * `npm run data:promote -- --target <region> [--mode switchover|failover] [--config FILE]`
  *
- * Prints the exact commands that promote a secondary region's databases to primary. It only prints:
- * promotion is a human decision, taken with the output in front of them (docs/operations.md).
+ * Prints the steps that make a secondary region the primary, each with the checks that must pass before
+ * the next (scripts/promotion-plan.ts). It only prints: promotion is a human decision, taken with the
+ * output in front of them (docs/operations.md).
  */
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
+import { loadOutputs } from '../config/outputs';
 import { parseCli } from './cli';
 import { PromotionMode, promotionPlan } from './promotion-plan';
 
@@ -23,7 +25,9 @@ function main(argv: string[]): number {
   if ('exitCode' in parsed) return parsed.exitCode;
   const args = parsed.values;
   try {
-    console.log(promotionPlan(loadConfig(args.config ?? DEFAULT_CONFIG_FILE), args.target!, args.mode as PromotionMode).join('\n'));
+    const config = loadConfig(args.config ?? DEFAULT_CONFIG_FILE);
+    // The health check ids and the rest of what the commands name come from the deployed stacks.
+    console.log(promotionPlan(config, loadOutputs(config), args.target!, args.mode as PromotionMode).join('\n'));
     return 0;
   } catch (e) {
     console.error(`error: ${e instanceof ConfigError ? e.message : (e as Error).message}`);

@@ -279,7 +279,9 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
   const orders = data[0];
   if (orders.regionRpoSeconds === null || orders.regionRpoSeconds > config.budgets.orderDataRpoSeconds) {
     violations.push(
-      `order data RPO: ${orders.topology} loses ${orders.regionRpoSeconds === null ? 'the replica lag (unbounded)' : orders.regionRpoSeconds === Number.POSITIVE_INFINITY ? 'everything since the last backup' : `${orders.regionRpoSeconds} s`} on a region loss, above the budget of ${config.budgets.orderDataRpoSeconds} s: use an Aurora global database`,
+      `order data RPO: ${orders.topology} loses ${orders.regionRpoSeconds === null ? 'the replica lag (unbounded)' : orders.regionRpoSeconds === Number.POSITIVE_INFINITY ? 'everything since the last backup' : `${orders.regionRpoSeconds} s`} on a region loss, above the budget of ${config.budgets.orderDataRpoSeconds} s: ${
+        orders.topology.startsWith('Aurora global database') ? 'bound it with data.ordersRpoBoundSeconds (rds.global_db_rpo)' : 'use an Aurora global database'
+      }`,
     );
   }
 

@@ -459,7 +459,7 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     ]);
     for (const a of alarms) {
       expect(a).toMatchObject({ Statistic: 'Maximum', Period: 60, Threshold: config.data.replicationLagAlarmSeconds * 1000, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
-      expect(a.Threshold).toBeLessThan(config.data.ordersRpoBoundSeconds * 1000);
+      expect(a.Threshold).toBeLessThan(config.data.ordersRpoBoundSeconds! * 1000);
       expect(a.AlarmActions).toHaveLength(1);
     }
   });

@@ -114,6 +114,16 @@ describe('budgets', () => {
     ]);
   });
 
+  test('the order-data RPO is the bound Aurora enforces; lifting it (during a failover) leaves it unbounded, a violation', () => {
+    const bounded = buildReport(rendered().config, rendered().objects);
+    expect(bounded.data[0]).toMatchObject({ store: 'orders (PostgreSQL)', regionRpoSeconds: 20, regionRpoEnforced: true });
+    expect(bounded.markdown).toContain('≤ 20 s, enforced (rds.global_db_rpo: commits block past it)');
+    const lifted = rendered((c) => (c.data.ordersRpoBoundSeconds = null));
+    expect(buildReport(lifted.config, lifted.objects).violations).toEqual([
+      'order data RPO: Aurora global database over 2 regions, 2 AZs in the primary loses the replica lag (unbounded) on a region loss, above the budget of 20 s: bound it with data.ordersRpoBoundSeconds (rds.global_db_rpo)',
+    ]);
+  });
+
   test('a PDB that allows no eviction is reported, since it blocks drains', () => {
     const { config, objects } = rendered();
     const pdb = objects['us-east-1'].find((o: any) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'orders')!;
