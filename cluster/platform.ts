@@ -1,8 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { globalStackName, healthStackName } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { GlobalDataStack } from './global-data-stack';
 import { HEALTH_STACK_REGION, HealthStack } from './health-stack';
+import { KeyGrantsOnlyForAwsResources } from './kms-grants';
 import { NagScope } from './nag';
 import { clusterName } from './naming';
 import { buildRegionalStack, RegionalStack } from './regional-stack';
@@ -40,6 +41,7 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
     // Recreating a health check gives it a new id, which the failover records would no longer match.
     terminationProtection: true,
   });
+  Aspects.of(app).add(new KeyGrantsOnlyForAwsResources());
   // The health checks name each region's synthetic-shopper alarm, which Route 53 needs to exist.
   for (const region of config.regions) health.addDependency(regions[region.name].stack);
   const vars = (region: string, cluster?: string) => ({ region, account: config.accountId, env: config.name, cluster });

@@ -231,6 +231,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
 
   hardenInterruptionQueue(stack);
   argoCdWaitsForNodes(stack);
+  monitorSystemNodesEveryMinute(stack);
   fenceExternalDns(stack, config, region);
   const clusterInfo = stack.getClusterInfo();
   const prerequisites = new RegionalPrerequisites(stack, 'Prerequisites', { config, region, cluster: clusterInfo.cluster, vpc: clusterInfo.cluster.vpc });
@@ -266,6 +267,17 @@ function argoCdWaitsForNodes(stack: blueprints.EksBlueprint): void {
   const resource = chart.node.findChild('Resource').node.defaultChild as CfnResource;
   resource.addPropertyOverride('Wait', true);
   resource.addPropertyOverride('Timeout', `${ARGOCD_INSTALL_TIMEOUT.toSeconds()}s`);
+}
+
+/**
+ * One-minute EC2 metrics for the system nodes (detailed monitoring; the AWS Control Tower control
+ * CT.EC2.PR.10): they run CoreDNS, Karpenter and the controllers the shop depends on. Blueprints'
+ * launch template has no setting for it.
+ */
+function monitorSystemNodesEveryMinute(stack: blueprints.EksBlueprint): void {
+  const template = stack.node.findAll().find((c) => c instanceof ec2.LaunchTemplate && c.node.id === 'system-lt');
+  if (!(template instanceof ec2.LaunchTemplate)) throw new Error('the system node group no longer has launch template "system-lt": review monitorSystemNodesEveryMinute');
+  (template.node.defaultChild as ec2.CfnLaunchTemplate).addPropertyOverride('LaunchTemplateData.Monitoring.Enabled', true);
 }
 
 /** The longest the kubectl handler lets one Helm operation take (aws-cdk-lib HelmChart: at most 15 minutes). */

@@ -2,6 +2,7 @@
  * The cluster app, synthesized once offline for the default environment and asserted per stack with
  * aws-cdk-lib/assertions. No test needs AWS credentials or network.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -16,6 +17,8 @@ import { rootApplication } from '../charts/gitops';
 import { ARGOCD_INSTALL_TIMEOUT, LOAD_BALANCER_CONTROLLER_IMAGE, VERSIONS } from '../cluster/regional-stack';
 import { CHART_VALUE_KEYS } from '../cluster/upstream/chart-values';
 import { HPA_HEALTH } from '../cluster/addons/gitops-bootstrap/health-checks';
+import { CONTROL_TOWER_RULES, GuardFinding, runGuard } from '../cluster/guard';
+import { GUARD_ACKNOWLEDGEMENTS, guardTemplateKind } from '../cluster/guard-acknowledgements';
 import { defaultInput, renderRegion, tmpDir } from './helpers';
 import { shopPathPattern } from '../config/shop-paths';
 import { shopPathRules } from '../cluster/waf-rules';
@@ -633,6 +636,61 @@ describe('cdk-nag AwsSolutions', () => {
       for (const p of a.paths) expect(p).toMatch(/\/Resource$|\/Default$/);
       expect(a.reason.length).toBeGreaterThan(40);
     }
+  });
+});
+
+describe('AWS Control Tower controls (cfn-guard), a second policy engine', () => {
+  const templateFiles = () =>
+    fs
+      .readdirSync(synth.assembly.directory)
+      .filter((f) => f.endsWith('.template.json'))
+      .map((f) => path.join(synth.assembly.directory, f));
+  const acknowledged = (f: GuardFinding) =>
+    GUARD_ACKNOWLEDGEMENTS.find((a) => a.templates === guardTemplateKind(f.template) && a.control === f.control && a.resources.some((r) => new RegExp(`^${r}[0-9A-F]{8}$`).test(f.logicalId)));
+  let findings: GuardFinding[];
+  beforeAll(() => {
+    findings = templateFiles().flatMap((f) => runGuard(f));
+  });
+
+  test('runs over every template, nested stacks included', () => {
+    const kinds = templateFiles().map((f) => guardTemplateKind(path.basename(f)));
+    expect(new Set(kinds)).toEqual(new Set(['regional', 'global', 'health', 'eks-cluster-resource-provider', 'eks-kubectl-provider']));
+  });
+
+  test('no finding is left unacknowledged', () => {
+    expect(findings.filter((f) => !acknowledged(f)).map((f) => `${f.control} ${f.rule} on ${f.logicalId} in ${f.template}`)).toEqual([]);
+  });
+
+  test('every acknowledgement still matches a finding, in every region, and carries a reason', () => {
+    for (const ack of GUARD_ACKNOWLEDGEMENTS) {
+      expect(ack.reason.length).toBeGreaterThan(40);
+      for (const resource of ack.resources) {
+        const matches = findings.filter((f) => acknowledged(f) === ack && new RegExp(`^${resource}[0-9A-F]{8}$`).test(f.logicalId));
+        expect({ ack: `${ack.control} ${resource}`, found: matches.length > 0 }).toEqual({ ack: `${ack.control} ${resource}`, found: true });
+      }
+    }
+  });
+
+  test('the checks the controls first failed on hold now: KMS grants, detailed monitoring, the canary bucket', () => {
+    const controls = new Set(findings.map((f) => f.control));
+    for (const fixed of ['CT.KMS.PR.3', 'CT.EC2.PR.10', 'CT.S3.PR.10', 'CT.S3.PR.11', 'CT.CLOUDWATCH.PR.2', 'CT.CLOUDWATCH.PR.3', 'CT.SQS.PR.2']) expect(controls).not.toContain(fixed);
+  });
+
+  test('the EKS handlers the controls cannot see in the VPC are in it (nested-stack parameters)', () => {
+    const kubectl = templateFiles().find((f) => guardTemplateKind(path.basename(f)) === 'eks-kubectl-provider')!;
+    const handler = Object.entries(JSON.parse(fs.readFileSync(kubectl, 'utf8')).Resources as Record<string, any>).find(([id]) => /^Handler[0-9A-F]{8}$/.test(id))![1];
+    expect(handler.Properties.VpcConfig.SubnetIds.length).toBeGreaterThan(0);
+    expect(handler.Properties.VpcConfig.SecurityGroupIds).toHaveLength(1);
+  });
+
+  test('running only the rules that name a template’s resource types gives the same findings as all of them', () => {
+    const health = templateFiles().find((f) => guardTemplateKind(path.basename(f)) === 'health')!;
+    const all = fs.readdirSync(CONTROL_TOWER_RULES).flatMap((d) => fs.readdirSync(path.join(CONTROL_TOWER_RULES, d)).map((f) => path.join(CONTROL_TOWER_RULES, d, f)));
+    expect(runGuard(health)).toEqual(runGuard(health, all));
+    // And a violation is found: the check is live.
+    const broken = path.join(tmpDir('guard-'), 'broken.template.json');
+    fs.writeFileSync(broken, JSON.stringify({ Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: false } } } }));
+    expect(runGuard(broken).map((f) => f.control)).toEqual(expect.arrayContaining(['CT.SQS.PR.1', 'CT.SQS.PR.2']));
   });
 });
 

@@ -44,13 +44,15 @@ export class SyntheticShopper extends Construct {
 
   constructor(scope: Construct, id: string, props: SyntheticShopperProps) {
     super(scope, id);
-    // Run artifacts (logs, HAR files): kept two weeks for investigating a failure, never public.
+    // Run artifacts (logs, HAR files): kept two weeks for investigating a failure, never public,
+    // encrypted with KMS (the AWS-managed S3 key: the canary role needs no key policy) and versioned,
+    // old versions gone with the rest.
     const artifacts = new s3.Bucket(this, 'Artifacts', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      versioned: false,
-      lifecycleRules: [{ expiration: Duration.days(14) }],
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(14), noncurrentVersionExpiration: Duration.days(1) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.canary = new synthetics.Canary(this, 'Canary', {

@@ -1,0 +1,87 @@
+/**
+ * Every AWS Control Tower control (cfn-guard) finding the platform accepts, per resource, with the
+ * reason. Anything the controls find that is not listed here fails the tests, and so does an entry that
+ * matches nothing (test/cluster.test.ts).
+ */
+
+/** Which templates: the stacks by kind, or the nested stacks aws-cdk-lib's EKS module creates. */
+export type GuardTemplateKind = 'regional' | 'global' | 'health' | 'eks-cluster-resource-provider' | 'eks-kubectl-provider';
+
+export interface GuardAcknowledgement {
+  readonly templates: GuardTemplateKind;
+  /** Control id, e.g. CT.LAMBDA.PR.3. */
+  readonly control: string;
+  /** Logical ids without CDK's 8-character hash suffix. */
+  readonly resources: string[];
+  readonly reason: string;
+}
+
+/** The kind of a synthesized template file. */
+export function guardTemplateKind(file: string): GuardTemplateKind {
+  if (/ClusterResourceProvider[0-9A-F]{8}\.nested\.template\.json$/.test(file)) return 'eks-cluster-resource-provider';
+  if (/KubectlProvider[0-9A-F]{8}\.nested\.template\.json$/.test(file)) return 'eks-kubectl-provider';
+  if (file.endsWith('-global.template.json')) return 'global';
+  if (file.endsWith('-health.template.json')) return 'health';
+  return 'regional';
+}
+
+const IN_VPC_BY_PARAMETER =
+  "In the cluster's private subnets and security group (aws-cdk-lib places the EKS handlers in the VPC when the API endpoint is restricted), passed in as nested-stack parameters, which the control cannot resolve to an AWS::EC2::Subnet or SecurityGroup of the template.";
+
+export const GUARD_ACKNOWLEDGEMENTS: GuardAcknowledgement[] = [
+  {
+    templates: 'regional',
+    control: 'CT.LAMBDA.PR.3',
+    resources: ['AWSCDKCfnUtilsProviderCustomResourceProviderHandler', 'CustomAWSCDKOpenIdConnectProviderCustomResourceProviderHandler'],
+    reason:
+      "aws-cdk-lib's own deploy-time handlers (the cluster's IAM OIDC provider and CloudFormation helpers): they call only AWS APIs while CloudFormation runs and hold no data; in the VPC they would depend on NAT for nothing.",
+  },
+  {
+    templates: 'eks-kubectl-provider',
+    control: 'CT.LAMBDA.PR.3',
+    resources: ['Handler', 'ProviderframeworkonEvent'],
+    reason: IN_VPC_BY_PARAMETER,
+  },
+  {
+    templates: 'eks-cluster-resource-provider',
+    control: 'CT.LAMBDA.PR.3',
+    resources: ['OnEventHandler', 'IsCompleteHandler', 'ProviderframeworkonEvent', 'ProviderframeworkisComplete', 'ProviderframeworkonTimeout'],
+    reason: "aws-cdk-lib's EKS cluster-resource handlers: they call the EKS API while CloudFormation creates or updates the cluster, and hold no data.",
+  },
+  {
+    templates: 'eks-cluster-resource-provider',
+    control: 'CT.STEPFUNCTIONS.PR.1',
+    resources: ['Providerwaiterstatemachine'],
+    reason: "aws-cdk-lib's provider-framework waiter, which polls the cluster's creation; its handlers log to CloudWatch Logs themselves.",
+  },
+  {
+    templates: 'eks-cluster-resource-provider',
+    control: 'CT.STEPFUNCTIONS.PR.2',
+    resources: ['Providerwaiterstatemachine'],
+    reason: "aws-cdk-lib's provider-framework waiter: a deploy-time poll loop with nothing to trace.",
+  },
+  {
+    templates: 'regional',
+    control: 'CT.SQS.PR.1',
+    resources: ['karpenterqueue'],
+    reason: 'Karpenter interruption queue (as cdk-nag SQS3): EventBridge notices are consumed or expire in 5 minutes; a failed notice is superseded by the next one, so a dead-letter queue would hold nothing actionable.',
+  },
+  {
+    templates: 'regional',
+    control: 'CT.S3.PR.2',
+    resources: ['SyntheticShopperArtifacts'],
+    reason: 'Synthetic shopper run artifacts (as cdk-nag S1): private, TLS only, written by the canary role alone and expired after 14 days; access logs of them would add nothing an investigation needs.',
+  },
+  {
+    templates: 'regional',
+    control: 'CT.S3.PR.4',
+    resources: ['SyntheticShopperArtifacts'],
+    reason: 'Nothing reacts to new run artifacts: failures are seen through the canary alarm, not through bucket events.',
+  },
+  {
+    templates: 'regional',
+    control: 'CT.S3.PR.9',
+    resources: ['SyntheticShopperArtifacts'],
+    reason: 'Run artifacts are disposable and expire after 14 days; object lock would keep them for no one.',
+  },
+];
