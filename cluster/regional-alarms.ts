@@ -53,16 +53,11 @@ export class RegionalAlarms extends Construct {
     const where = Object.entries(props.albTags)
       .map(([key, value]) => `tag.${key} = '${value}'`)
       .join(' AND ');
-    const threshold = props.fiveXxPerMinute ?? 50;
-    const fiveXx = (name: string, metric: string, who: string) => {
-      const alarm = new cloudwatch.Alarm(this, name, {
-        alarmDescription: `SecureCart ${props.config.name} ${stack.region}: more than ${threshold} ${who} 5xx responses per minute for 3 minutes`,
-        metric: new cloudwatch.MathExpression({
-          expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer) WHERE ${where}`,
-          period: Duration.minutes(1),
-          label: `${who} 5xx`,
-          usingMetrics: {},
-        }),
+    // Every alarm here: above its threshold for 3 minutes, quiet without data, to and from the topic.
+    const alarmAbove = (id: string, description: string, metric: cloudwatch.IMetric, threshold: number) => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
         threshold,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
@@ -72,25 +67,30 @@ export class RegionalAlarms extends Construct {
       alarm.addOkAction(new actions.SnsAction(this.topic));
       return alarm;
     };
+
+    const threshold = props.fiveXxPerMinute ?? 50;
+    const fiveXx = (id: string, metric: string, who: string) =>
+      alarmAbove(
+        id,
+        `SecureCart ${props.config.name} ${stack.region}: more than ${threshold} ${who} 5xx responses per minute for 3 minutes`,
+        new cloudwatch.MathExpression({ expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer) WHERE ${where}`, period: Duration.minutes(1), label: `${who} 5xx`, usingMetrics: {} }),
+        threshold,
+      );
     this.alarms = [fiveXx('AlbFiveXx', 'HTTPCode_ELB_5XX_Count', 'ALB'), fiveXx('TargetFiveXx', 'HTTPCode_Target_5XX_Count', 'ui (target)')];
 
     // Replication to this region's databases, in milliseconds, reported for a cluster while it is a
     // secondary (no data while it is the primary). orders: the RPO lag that rds.global_db_rpo bounds;
     // catalog: Aurora MySQL has no bound, its replication lag is watched instead.
-    const lagMs = props.config.data.replicationLagAlarmSeconds * 1000;
-    const lag = (name: string, db: 'orders' | 'catalog', metricName: string, what: string) => {
+    const { replicationLagAlarmSeconds, ordersRpoBoundSeconds } = props.config.data;
+    const lag = (id: string, db: 'orders' | 'catalog', metricName: string, what: string) => {
       const cluster = `securecart-${props.config.name}-${db}-${stack.region}`;
-      const alarm = new cloudwatch.Alarm(this, name, {
-        alarmDescription: `SecureCart ${props.config.name}: ${what} of ${cluster} above ${props.config.data.replicationLagAlarmSeconds} s for 3 minutes${db === 'orders' && props.config.data.ordersRpoBoundSeconds !== null ? ` (order commits block at ${props.config.data.ordersRpoBoundSeconds} s)` : ''}. Runbook: docs/operations.md#replication-lag`,
-        metric: new cloudwatch.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBClusterIdentifier: cluster }, statistic: 'Maximum', period: Duration.minutes(1) }),
-        threshold: lagMs,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(new actions.SnsAction(this.topic));
-      alarm.addOkAction(new actions.SnsAction(this.topic));
-      return alarm;
+      const blocks = db === 'orders' && ordersRpoBoundSeconds !== null ? ` (order commits block at ${ordersRpoBoundSeconds} s)` : '';
+      return alarmAbove(
+        id,
+        `SecureCart ${props.config.name}: ${what} of ${cluster} above ${replicationLagAlarmSeconds} s for 3 minutes${blocks}. Runbook: docs/operations.md#replication-lag`,
+        new cloudwatch.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBClusterIdentifier: cluster }, statistic: 'Maximum', period: Duration.minutes(1) }),
+        replicationLagAlarmSeconds * 1000,
+      );
     };
     this.alarms.push(lag('OrdersRpoLag', 'orders', 'AuroraGlobalDBRPOLag', 'the RPO lag'), lag('CatalogReplicationLag', 'catalog', 'AuroraGlobalDBReplicationLag', 'the replication lag'));
     new CfnOutput(stack, 'AlarmTopicArn', { value: this.topic.topicArn });

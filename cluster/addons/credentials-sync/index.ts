@@ -55,76 +55,60 @@ export class CredentialsSyncAddOn implements blueprints.ClusterAddOn {
    * A store that reads AWS's published RDS certificate bundle over HTTPS (verified against the public
    * roots): External Secrets' webhook provider returns the raw body when no jsonPath is set
    * (external-secrets v2.7.0 providers/v1/webhook/webhook.go; its "good plaintext" test), so the PEM
-   * lands whole in one key. Only the shop's namespace may read through it.
+   * lands whole in one key.
    */
   private rdsTrustStore(): Record<string, unknown> {
-    return {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ClusterSecretStore',
-      metadata: { name: RDS_TRUST_STORE_NAME },
-      spec: {
-        conditions: [{ namespaces: [this.props.namespace] }],
-        provider: { webhook: { url: RDS_CA_BUNDLE.url, method: 'GET', timeout: '30s' } },
-      },
-    };
+    return this.clusterStore(RDS_TRUST_STORE_NAME, { webhook: { url: RDS_CA_BUNDLE.url, method: 'GET', timeout: '30s' } });
   }
 
   /** The RDS CA bundle as a Secret in the shop's namespace, refreshed daily (AWS adds CAs ahead of rotations). */
   private rdsCaBundle(): Record<string, unknown> {
-    return {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ClusterExternalSecret',
-      metadata: { name: RDS_CA_BUNDLE.kubernetesSecret },
-      spec: {
-        externalSecretName: RDS_CA_BUNDLE.kubernetesSecret,
-        namespaceSelectors: [{ matchLabels: { 'kubernetes.io/metadata.name': this.props.namespace } }],
-        refreshTime: '1m',
-        externalSecretSpec: {
-          refreshInterval: '24h',
-          secretStoreRef: { kind: 'ClusterSecretStore', name: RDS_TRUST_STORE_NAME },
-          // Kept if the source is unreachable or the ExternalSecret goes: catalog's pods mount it.
-          target: { name: RDS_CA_BUNDLE.kubernetesSecret, creationPolicy: 'Orphan', deletionPolicy: 'Retain' },
-          data: [{ secretKey: RDS_CA_BUNDLE.key, remoteRef: { key: RDS_CA_BUNDLE.bundle } }],
-        },
-      },
-    };
+    return this.clusterSync(RDS_CA_BUNDLE.kubernetesSecret, RDS_TRUST_STORE_NAME, '24h', { data: [{ secretKey: RDS_CA_BUNDLE.key, remoteRef: { key: RDS_CA_BUNDLE.bundle } }] });
   }
 
   private store(): Record<string, unknown> {
-    return {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ClusterSecretStore',
-      metadata: { name: SECRET_STORE_NAME },
-      spec: {
-        // Only the shop's namespace may read through this store: the shop's credentials stay the shop's.
-        conditions: [{ namespaces: [this.props.namespace] }],
-        provider: {
-          aws: {
-            service: 'SecretsManager',
-            region: this.props.region,
-            auth: { jwt: { serviceAccountRef: { name: 'external-secrets-sa', namespace: 'external-secrets' } } },
-          },
-        },
+    return this.clusterStore(SECRET_STORE_NAME, {
+      aws: {
+        service: 'SecretsManager',
+        region: this.props.region,
+        auth: { jwt: { serviceAccountRef: { name: 'external-secrets-sa', namespace: 'external-secrets' } } },
       },
-    };
+    });
   }
 
   private sync(c: SyncedCredential): Record<string, unknown> {
+    return this.clusterSync(c.kubernetesSecret, SECRET_STORE_NAME, this.props.refreshInterval ?? '1h', { dataFrom: [{ extract: { key: c.secretName } }] });
+  }
+
+  /** A ClusterSecretStore only the shop's namespace may read through: the shop's secrets stay the shop's. */
+  private clusterStore(name: string, provider: Record<string, unknown>): Record<string, unknown> {
+    return {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name },
+      spec: { conditions: [{ namespaces: [this.props.namespace] }], provider },
+    };
+  }
+
+  /**
+   * A Kubernetes Secret `name` in the shop's namespace, kept in step with `store`. Orphan + Retain:
+   * neither deleting the ExternalSecret nor losing the source removes the Secret from under running pods
+   * and the ACK controllers.
+   */
+  private clusterSync(name: string, store: string, refreshInterval: string, source: Record<string, unknown>): Record<string, unknown> {
     return {
       apiVersion: 'external-secrets.io/v1',
       kind: 'ClusterExternalSecret',
-      metadata: { name: c.kubernetesSecret },
+      metadata: { name },
       spec: {
-        externalSecretName: c.kubernetesSecret,
+        externalSecretName: name,
         namespaceSelectors: [{ matchLabels: { 'kubernetes.io/metadata.name': this.props.namespace } }],
         refreshTime: '1m',
         externalSecretSpec: {
-          refreshInterval: this.props.refreshInterval ?? '1h',
-          secretStoreRef: { kind: 'ClusterSecretStore', name: SECRET_STORE_NAME },
-          // Orphan + Retain: neither deleting the ExternalSecret nor losing the source secret removes the
-          // Kubernetes Secret from under running pods and the ACK controllers.
-          target: { name: c.kubernetesSecret, creationPolicy: 'Orphan', deletionPolicy: 'Retain' },
-          dataFrom: [{ extract: { key: c.secretName } }],
+          refreshInterval,
+          secretStoreRef: { kind: 'ClusterSecretStore', name: store },
+          target: { name, creationPolicy: 'Orphan', deletionPolicy: 'Retain' },
+          ...source,
         },
       },
     };
