@@ -2,13 +2,13 @@
  * `npm run data:promote -- --target <region> [--mode switchover|failover] [--config FILE]`
  *
  * Prints the steps that make a secondary region the primary, each with the checks that must pass before
- * the next (scripts/promotion-plan.ts). It only prints: promotion is a human decision, taken with the
+ * the next (resilience/promotion.ts). It only prints: promotion is a human decision, taken with the
  * output in front of them (docs/operations.md).
  */
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
 import { loadOutputs } from '../config/outputs';
 import { parseCli } from './cli';
-import { PromotionMode, promotionPlan } from './promotion-plan';
+import { PromotionMode, promotionPlan } from '../resilience/promotion';
 
 const USAGE = 'usage: npm run data:promote -- --target <region> [--mode switchover|failover] [--config FILE]';
 

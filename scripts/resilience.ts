@@ -7,8 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
 import { parseCli } from './cli';
-import { resilienceSvg } from './resilience-chart';
-import { buildReport, readRendered, renderedEnvironment } from './resilience-report';
+import { resilienceSvg } from '../resilience/chart';
+import { renderedEnvironment } from '../charts/render';
+import { buildReport, readRendered } from '../resilience/report';
 
 const ROOT = path.resolve(__dirname, '..');
 

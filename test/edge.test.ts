@@ -5,9 +5,9 @@
 import { parseConfig } from '../config/load';
 import { SHOP_PATHS } from '../config/shop-paths';
 import { ALB_PREFIX, EXTERNAL_DNS_PREFIX, SHUTDOWN } from '../charts/constants';
-import { failoverModel } from '../charts/failover-model';
+import { failoverModel } from '../resilience/failover';
 import { VERSIONS } from '../cluster/regional-stack';
-import { buildReport } from '../scripts/resilience-report';
+import { buildReport } from '../resilience/report';
 import { defaultConfigData, defaultInput, K8sObject, renderRegion } from './helpers';
 
 const input = defaultInput();

@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG_FILE, loadConfig, readYamlFile } from '../config/load';
 import { loadOutputs } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { buildRegion, ChartName, RenderInput } from '../charts/render';
-import { renderedEnvironment } from '../scripts/resilience-report';
+import { renderedEnvironment } from '../charts/render';
 
 export const ROOT = path.resolve(__dirname, '..');
 

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { PromotionStep, promotionPlan, promotionSteps, REGION_HEALTH_CHILDREN } from '../scripts/promotion-plan';
+import { PromotionStep, promotionPlan, promotionSteps, REGION_HEALTH_CHILDREN } from '../resilience/promotion';
 import { defaultInput, ROOT } from './helpers';
 
 const { config, outputs } = defaultInput();

@@ -6,8 +6,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseConfig } from '../config/load';
-import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution } from '../scripts/resilience-model';
-import { buildReport, chartRows, readRendered } from '../scripts/resilience-report';
+import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution } from '../resilience/capacity';
+import { buildReport, chartRows, readRendered } from '../resilience/report';
 import { committedInput, defaultConfigData, defaultInput, renderRegion, ROOT } from './helpers';
 
 const DNS = 'DoNotSchedule' as const;

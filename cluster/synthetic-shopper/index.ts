@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
-import { SHOPPER_INTERVAL_SECONDS } from '../../charts/failover-model';
+import { SHOPPER_INTERVAL_SECONDS } from '../../resilience/failover';
 
 export interface SyntheticShopperProps {
   /** Canary name (at most 255 characters, lowercase letters, digits, - and _). */

@@ -6,7 +6,7 @@
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { SERVICE_NAMES } from '../config/schema';
-import { chartRows, ResilienceReport } from './resilience-report';
+import { chartRows, ResilienceReport } from './report';
 
 export const SCENARIOS = ['required', 'normal (primary at min)', 'after worst AZ loss', 'after region loss (standby at floor)'];
 

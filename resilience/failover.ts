@@ -3,7 +3,7 @@
  * from the Route 53 health checks and record settings. Two ways a region fails: it stops answering
  * (its HTTPS health check sees it), or it answers but cannot sell (its synthetic shopper sees it).
  */
-import { ALB_ALIAS_TTL_SECONDS } from './constants';
+import { ALB_ALIAS_TTL_SECONDS } from '../charts/constants';
 
 /** CloudWatch Synthetics' shortest schedule: the shopper runs once a minute. */
 export const SHOPPER_INTERVAL_SECONDS = 60;

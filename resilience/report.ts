@@ -9,9 +9,8 @@ import * as YAML from 'yaml';
 import { publicHostname } from '../config/hostnames';
 import { cpuMillis, PlatformConfig, SERVICE_NAMES, ServiceName } from '../config/schema';
 import { EXTERNAL_DNS_PREFIX } from '../charts/constants';
-import { failoverModel, FailoverModel, SHOPPER_INTERVAL_SECONDS } from '../charts/failover-model';
-export { renderedEnvironment } from '../charts/render';
-import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution, ZoneSpread } from './resilience-model';
+import { failoverModel, FailoverModel, SHOPPER_INTERVAL_SECONDS } from './failover';
+import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution, ZoneSpread } from './capacity';
 
 /** A rendered object, as much of it as the report reads. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
