@@ -4,7 +4,6 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
-import { KARPENTER_BASELINE_POOL, NODE_EXPIRY, nodeRequirements } from '../config/karpenter';
 import { regionalStackName } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { ackElastiCachePolicy, ackRdsKeyStatement, ackRdsPolicy } from './ack-policies';
@@ -12,6 +11,7 @@ import { CredentialsSyncAddOn } from './addons/credentials-sync';
 import { DeschedulerAddOn } from './addons/descheduler';
 import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
 import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
+import { addKarpenterNodeClass } from './karpenter-node-class';
 import { albTags, CREDENTIALS, clusterName, commonTags, regionalHostname, secretName, secretPrefix, shopperAlarmName, shopperEmail } from './naming';
 import { RegionalAlarms } from './regional-alarms';
 import { RegionalPrerequisites } from './regional-prerequisites';
@@ -115,32 +115,8 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     new blueprints.addons.KarpenterV1AddOn({
       version: VERSIONS.karpenter,
       interruptionHandling: true,
-      nodePoolSpec: {
-        requirements: nodeRequirements(region.availabilityZones, 'on-demand'),
-        expireAfter: NODE_EXPIRY,
-        disruption: {
-          consolidationPolicy: 'WhenEmptyOrUnderutilized',
-          consolidateAfter: '5m',
-          // At most 10 % of nodes disrupted at once, and none voluntarily during the daily peak. Budgets
-          // pace consolidation and drift (the Blueprints budget type has no `reasons`, so both); they do
-          // not stop expiration: karpenter v1.14.1 pkg/controllers/nodeclaim/expiration/controller.go
-          // deletes a NodeClaim past expireAfter without reading budgets, freeze or not. PDBs still pace
-          // the drain of an expiring node.
-          budgets: [{ nodes: '10%' }, { nodes: '0', schedule: '0 17 * * *', duration: '4h' }],
-        },
-        limits: { cpu: config.cluster.karpenterCpuLimit },
-        // Preferred over the spot burst pool (charts/), which takes over only beyond this pool's limit.
-        weight: KARPENTER_BASELINE_POOL.weight,
-      },
-      ec2NodeClassSpec: {
-        amiFamily: 'AL2023',
-        amiSelectorTerms: [{ alias: VERSIONS.karpenterAmiAlias }],
-        subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': name } }],
-        securityGroupSelectorTerms: [{ tags: { 'aws:eks:cluster-name': name } }],
-        metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
-        blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: '50Gi', volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true, deleteOnTermination: true } }],
-        tags: commonTags(config),
-      },
+      // No nodePoolSpec or ec2NodeClassSpec: the NodePools are in the charts (charts/platform-chart.ts),
+      // so an impaired zone leaves them with one git change, and the EC2NodeClass is added below.
     }),
     new blueprints.addons.ExternalDnsAddOn({
       version: VERSIONS.externalDns,
@@ -230,6 +206,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   for (const [k, v] of Object.entries(commonTags(config))) Tags.of(stack).add(k, v);
 
   hardenInterruptionQueue(stack);
+  addKarpenterNodeClass(stack, { clusterName: name, amiAlias: VERSIONS.karpenterAmiAlias, tags: commonTags(config) });
   argoCdWaitsForNodes(stack);
   monitorSystemNodesEveryMinute(stack);
   fenceExternalDns(stack, config, region);

@@ -143,6 +143,15 @@ const region = z
     availabilityZones: z.array(z.string()).optional(),
     /** The region's VPC CIDR (IPv4, /16 to /22), disjoint from every other region's. */
     vpcCidr: z.string(),
+    /**
+     * Zones taken out of service while they are impaired: no Karpenter NodePool of the region lists
+     * them, so Karpenter stops counting them as topology domains and launches replacement capacity in
+     * the others (docs/architecture.md, "Losing an Availability Zone"). Empty in normal operation; set
+     * and cleared by a person following docs/operations.md ("A zone degrades"). Subnets, data-tier
+     * placement and the ALB are left alone: AWS fails those over by itself.
+     * @default []
+     */
+    evacuatedZones: z.array(z.string()).default([]),
   })
   .strict();
 
@@ -357,6 +366,23 @@ const budgets = z
   })
   .strict();
 
+const drills = z
+  .object({
+    /**
+     * How long an AZ power interruption drill keeps the zone's instances stopped, its Redis nodes
+     * powered off and Karpenter's launches there refused, in minutes (AWS's scenario uses 30). @default 30
+     */
+    azPowerMinutes: z.number().int().min(5, 'must be at least 5: the zone loss takes a few minutes to show').max(720, 'must be at most 720: FIS actions last at most 12 hours').default(30),
+    /**
+     * Let the FIS EKS pod actions run against the shop's Deployments. FIS fails every pod action while
+     * the target containers have a read-only root filesystem (FIS User Guide, "EKS Pod actions",
+     * Limitations), so this renders the shop's containers with a writable one. Turn it on for a drill
+     * window only, and back off afterwards. @default false
+     */
+    allowPodFaults: z.boolean().default(false),
+  })
+  .strict();
+
 const gitops = z
   .object({
     /** The git repository Argo CD syncs (this repository). */
@@ -398,6 +424,8 @@ export const platformConfigSchema = z
     cluster,
     gitops,
     data,
+    /** AWS Fault Injection Service drills (npm run drill). */
+    drills: drills.default({}),
     /** What the resilience report holds the rendered platform to (npm run resilience fails beyond them). */
     budgets: budgets.default({}),
     services: z.object(Object.fromEntries(SERVICE_NAMES.map((n) => [n, service])) as Record<ServiceName, typeof service>).strict(),
@@ -427,7 +455,7 @@ function withDefaultZones<T extends { regions: Array<z.output<typeof region>>; p
 
 function checkRegions(
   c: {
-    regions: Array<{ name: string; vpcCidr: string; availabilityZones?: string[] }>;
+    regions: Array<{ name: string; vpcCidr: string; availabilityZones?: string[]; evacuatedZones: string[] }>;
     primaryRegion?: string;
     services: Record<string, { regions: Record<string, unknown> }>;
     cluster: { systemNodes: { minSize: number } };
@@ -469,6 +497,18 @@ function checkRegions(
           ctx.addIssue({ code: 'custom', path: ['regions', i, 'availabilityZones', j], message: `"${z}" is listed twice: each zone appears once` });
         }
       });
+    }
+
+    const regionZones = zones ?? ['a', 'b', 'c'].map((l) => `${r.name}${l}`);
+    r.evacuatedZones.forEach((z, j) => {
+      if (!regionZones.includes(z)) {
+        ctx.addIssue({ code: 'custom', path: ['regions', i, 'evacuatedZones', j], message: `"${z}" is not one of the region's zones (${regionZones.join(', ')}): name a zone the region uses` });
+      } else if (r.evacuatedZones.indexOf(z) !== j) {
+        ctx.addIssue({ code: 'custom', path: ['regions', i, 'evacuatedZones', j], message: `"${z}" is listed twice: each zone appears once` });
+      }
+    });
+    if (regionZones.every((z) => r.evacuatedZones.includes(z))) {
+      ctx.addIssue({ code: 'custom', path: ['regions', i, 'evacuatedZones'], message: `evacuates every zone of ${r.name}: Karpenter could launch nowhere; keep at least one zone, and fail the region over instead (docs/operations.md)` });
     }
 
     const net = parseCidr(r.vpcCidr);

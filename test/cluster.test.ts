@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { KARPENTER_BASELINE_POOL } from '../config/karpenter';
+import { NODE_CLASS_NAME } from '../config/karpenter';
 import { loadConfig } from '../config/load';
 import { KUBERNETES_VERSIONS } from '../config/schema';
 import { REGIONAL_OUTPUT_KEYS } from '../config/outputs';
@@ -222,22 +222,30 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     });
   });
 
-  test('Karpenter: on-demand NodePool over every AZ with consolidation budgets, IMDSv2 and encrypted, pinned AMIs', () => {
+  test('Karpenter: the EC2NodeClass (IMDSv2, encrypted, pinned AMI, the node role) is here, the NodePools are in the charts', () => {
     const objects = manifests(t());
-    const pool = objects.find((o) => o.kind === 'NodePool');
-    const req = (key: string) => pool.spec.template.spec.requirements.find((r: any) => r.key === key);
-    expect(req('topology.kubernetes.io/zone').values).toEqual(region.availabilityZones);
-    expect(req('karpenter.sh/capacity-type').values).toEqual(['on-demand']);
-    expect(pool.spec.disruption.consolidationPolicy).toBe('WhenEmptyOrUnderutilized');
-    expect(pool.spec.disruption.budgets[0]).toEqual({ nodes: '10%' });
-    expect(pool.spec.limits.cpu).toBe(config.cluster.karpenterCpuLimit);
-    expect(pool.spec.weight).toBe(KARPENTER_BASELINE_POOL.weight);
-    const nodeClass = objects.find((o) => o.kind === 'EC2NodeClass');
-    expect(nodeClass.metadata.name).toBe(KARPENTER_BASELINE_POOL.nodeClass);
+    // The NodePools moved to the charts (charts/platform-chart.ts) so that evacuating a zone is one git
+    // change; a NodePool left here would keep the evacuated zone as a Karpenter topology domain.
+    expect(objects.filter((o) => o.kind === 'NodePool')).toEqual([]);
+    const nodeClasses = objects.filter((o) => o.kind === 'EC2NodeClass');
+    expect(nodeClasses.map((n) => n.metadata.name)).toEqual([NODE_CLASS_NAME]);
+    const nodeClass = nodeClasses[0];
     expect(nodeClass.spec.metadataOptions.httpTokens).toBe('required');
+    expect(nodeClass.spec.metadataOptions.httpPutResponseHopLimit).toBe(1);
     expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: VERSIONS.karpenterAmiAlias }]);
     expect(VERSIONS.karpenterAmiAlias).toMatch(/^al2023@v\d{8}$/);
     expect(nodeClass.spec.blockDeviceMappings.every((b: any) => b.ebs.encrypted)).toBe(true);
+    expect(nodeClass.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': `securecart-prod-${regionName}` } }]);
+    // Instances carry the environment's tags: the FIS drills select the shop's nodes by them.
+    expect(nodeClass.spec.tags).toMatchObject({ project: 'securecart', environment: 'prod' });
+    // The node role Blueprints creates (and maps in aws-auth), created before the manifest is applied.
+    const [[id, resource]] = resourcesOf(t(), 'Custom::AWSCDK-EKS-KubernetesResource').filter(([, r]) => untokenised(r.Properties.Manifest).includes('"EC2NodeClass"'));
+    const roleRef = resource.Properties.Manifest['Fn::Join'][1].find((p: any) => typeof p === 'object');
+    const role = t().toJSON().Resources[roleRef.Ref];
+    expect(role.Type).toBe('AWS::IAM::Role');
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'ec2.amazonaws.com' });
+    expect(resource.DependsOn.some((d: string) => d.includes('chartkarpenter'))).toBe(true);
+    expect(id).toContain('defaultnodetemplate');
     // Interruption handling: the queue Karpenter reads and the EventBridge rules feeding it.
     t().resourceCountIs('AWS::SQS::Queue', 1);
     expect(resourcesOf(t(), 'AWS::Events::Rule').length).toBeGreaterThanOrEqual(4);

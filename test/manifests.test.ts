@@ -6,9 +6,17 @@ import * as path from 'path';
 import { DATA_ENDPOINTS, LABELS, PART_OF, SHUTDOWN } from '../charts/constants';
 import { CHART_NAMES, renderManifests } from '../charts/render';
 import { serviceUrl } from '../charts/workloads';
-import { KARPENTER_BASELINE_POOL } from '../config/karpenter';
+import { NODE_CLASS_NAME, NODE_POOLS, ZONE_LABEL } from '../config/karpenter';
+import { parseConfig } from '../config/load';
 import { SERVICE_NAMES } from '../config/schema';
-import { committedInput, defaultInput, K8sObject, readTree, renderRegion, ROOT, tmpDir } from './helpers';
+import { committedInput, defaultConfigData, defaultInput, K8sObject, readTree, renderRegion, ROOT, tmpDir } from './helpers';
+
+/** The default environment's data with one region's evacuatedZones set. */
+function withEvacuated(region: string, zones: string[]): Record<string, any> {
+  const data = defaultConfigData();
+  data.regions.find((r: any) => r.name === region).evacuatedZones = zones;
+  return data;
+}
 
 const input = defaultInput();
 const { config } = input;
@@ -252,19 +260,67 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
   });
 });
 
-describe.each(config.regions.map((r) => r.name))('spot burst capacity in %s', (regionName) => {
-  const pool = rendered[regionName].platform.find((o) => o.kind === 'NodePool')!;
-  const req = (key: string) => pool.spec.template.spec.requirements.find((r: any) => r.key === key);
+describe.each(config.regions.map((r) => r.name))('Karpenter capacity in %s', (regionName) => {
+  const pools = rendered[regionName].platform.filter((o) => o.kind === 'NodePool');
+  const pool = (name: string) => pools.find((o) => o.metadata.name === name)!;
+  const req = (p: K8sObject, key: string) => p.spec.template.spec.requirements.find((r: any) => r.key === key);
+  const zones = config.regions.find((r) => r.name === regionName)!.availabilityZones;
 
-  test('spot only, over every AZ, capped, on the cluster app’s node class', () => {
-    expect(req('karpenter.sh/capacity-type').values).toEqual(['spot']);
-    expect(req('topology.kubernetes.io/zone').values).toEqual(config.regions.find((r) => r.name === regionName)!.availabilityZones);
-    expect(pool.spec.limits.cpu).toBe(config.cluster.spotBurstCpuLimit);
-    expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: KARPENTER_BASELINE_POOL.nodeClass });
+  test('both pools are rendered here, on the cluster app’s node class, over every AZ of the region', () => {
+    expect(pools.map((p) => p.metadata.name).sort()).toEqual([NODE_POOLS.baseline.name, NODE_POOLS.spotBurst.name].sort());
+    for (const p of pools) {
+      expect(req(p, ZONE_LABEL)).toEqual({ key: ZONE_LABEL, operator: 'In', values: zones });
+      expect(p.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NODE_CLASS_NAME });
+    }
   });
 
-  test('weighted below the on-demand baseline, so it only takes bursts', () => {
-    expect(pool.spec.weight).toBeLessThan(KARPENTER_BASELINE_POOL.weight);
+  test('on-demand baseline first, capped, with consolidation budgets and a peak-hour freeze', () => {
+    const p = pool(NODE_POOLS.baseline.name);
+    expect(req(p, 'karpenter.sh/capacity-type').values).toEqual(['on-demand']);
+    expect(p.spec.limits.cpu).toBe(config.cluster.karpenterCpuLimit);
+    expect(p.spec.weight).toBe(NODE_POOLS.baseline.weight);
+    expect(p.spec.disruption.budgets).toEqual([{ nodes: '10%' }, { nodes: '0', schedule: '0 17 * * *', duration: '4h' }]);
+  });
+
+  test('spot only for bursts: capped and weighted below the baseline', () => {
+    const p = pool(NODE_POOLS.spotBurst.name);
+    expect(req(p, 'karpenter.sh/capacity-type').values).toEqual(['spot']);
+    expect(p.spec.limits.cpu).toBe(config.cluster.spotBurstCpuLimit);
+    expect(p.spec.weight).toBeLessThan(pool(NODE_POOLS.baseline.name).spec.weight);
+  });
+});
+
+describe('evacuating an impaired zone (regions[].evacuatedZones)', () => {
+  const [east] = config.regions;
+  const lost = east.availabilityZones[1];
+  const evacuated = defaultInput(parseConfig(withEvacuated(east.name, [lost])));
+  const after = renderRegion(evacuated, east.name);
+  const before = rendered[east.name];
+
+  test('takes the zone out of every NodePool, and only out of the zone requirement', () => {
+    // Karpenter adds every value of a NodePool zone `In` requirement as a topology domain
+    // (kubernetes-sigs/karpenter v1.14.1 pkg/controllers/provisioning/scheduling/topology.go:129-140):
+    // a single pool that keeps the zone keeps the dead-zone trap (resilience/zone-loss.ts).
+    const pools = after.platform.filter((o) => o.kind === 'NodePool');
+    expect(pools).toHaveLength(2);
+    for (const p of pools) {
+      const zoneReq = p.spec.template.spec.requirements.find((r: any) => r.key === ZONE_LABEL);
+      expect(zoneReq.values).toEqual(east.availabilityZones.filter((z) => z !== lost));
+      const strip = (o: K8sObject) => ({ ...o.spec, template: { spec: { ...o.spec.template.spec, requirements: o.spec.template.spec.requirements.filter((r: any) => r.key !== ZONE_LABEL) } } });
+      expect(strip(p)).toEqual(strip(before.platform.find((o) => o.metadata.name === p.metadata.name)!));
+    }
+  });
+
+  test('changes nothing else: not the workloads (no rollout), not the data tier, not the edge, not the other region', () => {
+    for (const chart of CHART_NAMES.filter((c) => c !== 'platform')) expect(after[chart]).toEqual(before[chart]);
+    expect(after.platform.filter((o) => o.kind !== 'NodePool')).toEqual(before.platform.filter((o) => o.kind !== 'NodePool'));
+    expect(renderRegion(evacuated, config.regions[1].name)).toEqual(rendered[config.regions[1].name]);
+  });
+
+  test('refuses a zone the region does not use, a duplicate, or every zone, naming the field', () => {
+    expect(() => parseConfig(withEvacuated(east.name, ['us-east-1f']))).toThrow(/regions\.0\.evacuatedZones\.0: "us-east-1f" is not one of the region's zones/);
+    expect(() => parseConfig(withEvacuated(east.name, [lost, lost]))).toThrow(/regions\.0\.evacuatedZones\.1: .* is listed twice/);
+    expect(() => parseConfig(withEvacuated(east.name, east.availabilityZones))).toThrow(/regions\.0\.evacuatedZones: evacuates every zone of us-east-1/);
   });
 });
 

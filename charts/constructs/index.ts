@@ -2,5 +2,5 @@ export * from './aurora-global-database';
 export * from './highly-available-service';
 export * from './namespace-baseline';
 export * from './redis-replication-group';
-export * from './spot-burst-pool';
+export * from './shop-node-pool';
 export * from './failover-ingress';
