@@ -31,6 +31,8 @@ export interface RegionalAlarmsProps {
 export class RegionalAlarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[];
+  /** The alarms customers feel: the ALB's and the ui's 5xx responses (also in `alarms`). */
+  readonly customerAlarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: RegionalAlarmsProps) {
     super(scope, id);
@@ -76,7 +78,8 @@ export class RegionalAlarms extends Construct {
         new cloudwatch.MathExpression({ expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer) WHERE ${where}`, period: Duration.minutes(1), label: `${who} 5xx`, usingMetrics: {} }),
         threshold,
       );
-    this.alarms = [fiveXx('AlbFiveXx', 'HTTPCode_ELB_5XX_Count', 'ALB'), fiveXx('TargetFiveXx', 'HTTPCode_Target_5XX_Count', 'ui (target)')];
+    this.customerAlarms = [fiveXx('AlbFiveXx', 'HTTPCode_ELB_5XX_Count', 'ALB'), fiveXx('TargetFiveXx', 'HTTPCode_Target_5XX_Count', 'ui (target)')];
+    this.alarms = [...this.customerAlarms];
 
     // Replication to this region's databases, in milliseconds, reported for a cluster while it is a
     // secondary (no data while it is the primary). orders: the RPO lag that rds.global_db_rpo bounds;

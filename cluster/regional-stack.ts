@@ -11,6 +11,7 @@ import { CredentialsSyncAddOn } from './addons/credentials-sync';
 import { DeschedulerAddOn } from './addons/descheduler';
 import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
 import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
+import { addRegionalDrills } from './fault-injection';
 import { addKarpenterNodeClass } from './karpenter-node-class';
 import { albTags, CREDENTIALS, clusterName, commonTags, regionalHostname, secretName, secretPrefix, shopperAlarmName, shopperEmail } from './naming';
 import { RegionalAlarms } from './regional-alarms';
@@ -217,7 +218,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   if (!(rdsPolicy instanceof iam.Policy)) throw new Error('the ACK RDS add-on no longer creates "rds-chart-inline-policy": review the database key grant');
   rdsPolicy.addStatements(ackRdsKeyStatement(prerequisites.databaseKey, region.name));
   const alarms = new RegionalAlarms(stack, 'Alarms', { config, albTags: albTags(config) });
-  new SyntheticShopper(stack, 'SyntheticShopper', {
+  const shopper = new SyntheticShopper(stack, 'SyntheticShopper', {
     name: `securecart-${config.name}-shopper`,
     hostname: regionalHostname(config, region.name),
     alarmName: shopperAlarmName(config, region.name),
@@ -226,6 +227,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     failedRuns: config.dns.syntheticShopper.failedRuns,
     topic: alarms.topic,
   });
+  addRegionalDrills(stack, { config, region, clusterName: name, stopAlarms: [shopper.alarm, ...alarms.customerAlarms] });
   return { stack, prerequisites };
 }
 
