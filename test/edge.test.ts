@@ -103,6 +103,12 @@ describe.each(config.regions.map((r) => r.name))('ALB in %s', (region) => {
     expect(alb(o, 'certificate-arn')).toBe(out.certificateArn);
     expect(alb(o, 'wafv2-acl-arn')).toBe(out.webAclArn);
     expect(alb(o, 'load-balancer-attributes')).toContain('deletion_protection.enabled=true');
+    // Lets `aws arc-zonal-shift start-zonal-shift` move the ALB off an impaired zone (docs/operations.md).
+    // Key and value as the ELB API documents them (LoadBalancerAttribute: "zonal_shift.config.enabled ...
+    // The default is false"); the controller passes keys through unchecked
+    // (aws-load-balancer-controller v3.4.0 pkg/ingress/model_build_load_balancer.go buildLoadBalancerAttributes).
+    const attributes = Object.fromEntries(alb(o, 'load-balancer-attributes')!.split(',').map((kv) => kv.split('=')));
+    expect(attributes['zonal_shift.config.enabled']).toBe('true');
   });
 
   test('target groups: checked on each pod’s readiness (not the region’s), drained for less than the pods keep serving, slow start', () => {

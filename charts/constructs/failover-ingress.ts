@@ -70,7 +70,11 @@ export class FailoverIngress extends Construct {
     super(scope, id);
     const alb = (key: string) => `${ALB_PREFIX}${key}`;
     const dns = (key: string) => `${EXTERNAL_DNS_PREFIX}${key}`;
-    const lbAttributes = ['deletion_protection.enabled=true', 'routing.http.drop_invalid_header_fields.enabled=true', 'idle_timeout.timeout_seconds=60'];
+    // zonal_shift.config.enabled: an operator (or ARC zonal autoshift) can move the ALB's own traffic off
+    // an impaired zone; it is off by default on every ALB (ELB API reference, LoadBalancerAttribute). The
+    // controller passes the annotation's keys through as given (aws-load-balancer-controller v3.4.0
+    // pkg/ingress/model_build_load_balancer_attributes.go), so the key is checked here, not by it.
+    const lbAttributes = ['deletion_protection.enabled=true', 'routing.http.drop_invalid_header_fields.enabled=true', 'idle_timeout.timeout_seconds=60', 'zonal_shift.config.enabled=true'];
     if (props.accessLogsBucket) lbAttributes.push('access_logs.s3.enabled=true', `access_logs.s3.bucket=${props.accessLogsBucket}`, `access_logs.s3.prefix=${props.region}`);
     const shared: Record<string, string> = {
       [alb('group.name')]: props.groupName,
