@@ -9,6 +9,7 @@ import { PlatformConfig, RegionConfig } from '../config/schema';
 import { ackElastiCachePolicy, ackRdsKeyStatement, ackRdsPolicy } from './ack-policies';
 import { CredentialsSyncAddOn } from './addons/credentials-sync';
 import { DeschedulerAddOn } from './addons/descheduler';
+import { ackValues, argoCdValues, coreDnsConfiguration, deschedulerValues, externalDnsValues, externalSecretsValues, karpenterValues, loadBalancerControllerValues, metricsServerValues } from './addons/high-availability';
 import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
 import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
 import { addRegionalDrills } from './fault-injection';
@@ -100,7 +101,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
 
   const addOns: blueprints.ClusterAddOn[] = [
     new blueprints.addons.VpcCniAddOn({ version: VERSIONS.vpcCni, enableNetworkPolicy: true }),
-    new blueprints.addons.CoreDnsAddOn(VERSIONS.coreDns),
+    new blueprints.addons.CoreDnsAddOn(VERSIONS.coreDns, { configurationValues: coreDnsConfiguration() }),
     new blueprints.addons.KubeProxyAddOn(VERSIONS.kubeProxy[config.kubernetesVersion]),
     new blueprints.addons.AwsLoadBalancerControllerAddOn({
       version: VERSIONS.awsLoadBalancerController,
@@ -109,13 +110,14 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
       // needs authenticated pulls and does not publish every 3.x release; the chart's own default, the
       // one upstream releases and tests, is public ECR (aws/eks-charts stable/aws-load-balancer-controller
       // values.yaml at chart 3.4.0: public.ecr.aws/eks/aws-load-balancer-controller, tag v3.4.0).
-      values: { image: { repository: LOAD_BALANCER_CONTROLLER_IMAGE.repository, tag: LOAD_BALANCER_CONTROLLER_IMAGE.tag } },
+      values: { image: { repository: LOAD_BALANCER_CONTROLLER_IMAGE.repository, tag: LOAD_BALANCER_CONTROLLER_IMAGE.tag }, ...loadBalancerControllerValues() },
     }),
-    new blueprints.addons.MetricsServerAddOn({ version: VERSIONS.metricsServer }),
-    new DeschedulerAddOn({ version: VERSIONS.descheduler, namespaces: [config.namespace] }),
+    new blueprints.addons.MetricsServerAddOn({ version: VERSIONS.metricsServer, values: metricsServerValues() }),
+    new DeschedulerAddOn({ version: VERSIONS.descheduler, namespaces: [config.namespace], values: deschedulerValues() }),
     new blueprints.addons.KarpenterV1AddOn({
       version: VERSIONS.karpenter,
       interruptionHandling: true,
+      values: karpenterValues(),
       // No nodePoolSpec or ec2NodeClassSpec: the NodePools are in the charts (charts/platform-chart.ts),
       // so an impaired zone leaves them with one git change, and the EC2NodeClass is added below.
     }),
@@ -132,10 +134,12 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
         sources: ['ingress'],
         // The chart's current form; the add-on's `provider: aws` string is deprecated by chart 1.21.1.
         provider: { name: 'aws' },
+        ...externalDnsValues(),
       },
     }),
     new blueprints.addons.ExternalsSecretsAddOn({
       version: VERSIONS.externalSecrets,
+      values: externalSecretsValues(),
       iamPolicies: [
         new iam.PolicyStatement({
           actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
@@ -155,6 +159,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
       id: 'ack-rds',
       serviceName: blueprints.AckServiceName.RDS,
       version: VERSIONS.ackRds,
+      values: ackValues(),
       managedPolicyName: '',
       inlinePolicyStatements: ackRdsPolicy(config, region),
     }),
@@ -164,6 +169,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
       // Shares ack-system with the RDS controller, which creates it.
       createNamespace: false,
       version: VERSIONS.ackElastiCache,
+      values: ackValues(),
       managedPolicyName: '',
       inlinePolicyStatements: ackElastiCachePolicy(config, region),
     }),
@@ -171,6 +177,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     new blueprints.addons.ArgoCDAddOn({
       version: VERSIONS.argoCd,
       values: {
+        ...argoCdValues(),
         configs: {
           cm: {
             // Track by annotation: label tracking would rewrite app.kubernetes.io/instance, which our selectors use.

@@ -16,6 +16,9 @@ import { ClusterSynth, synthCluster } from '../cluster/synth';
 import { rootApplication } from '../charts/gitops';
 import { ARGOCD_INSTALL_TIMEOUT, LOAD_BALANCER_CONTROLLER_IMAGE, VERSIONS } from '../cluster/regional-stack';
 import { CHART_VALUE_KEYS } from '../cluster/upstream/chart-values';
+import CHART_VALUE_PATHS from '../cluster/upstream/chart-value-paths.json';
+import { ackValues, argoCdValues, coreDnsConfiguration, deschedulerValues, externalSecretsValues, karpenterValues, loadBalancerControllerValues, metricsServerValues } from '../cluster/addons/high-availability';
+import { PLATFORM_COMPONENTS, PLATFORM_EVICTION_SECONDS, platformComponent } from '../config/platform-components';
 import { HPA_HEALTH } from '../cluster/addons/gitops-bootstrap/health-checks';
 import { CONTROL_TOWER_RULES, GuardFinding, runGuard } from '../cluster/guard';
 import { GUARD_ACKNOWLEDGEMENTS, guardTemplateKind } from '../cluster/guard-acknowledgements';
@@ -40,6 +43,14 @@ function manifests(t: Template): any[] {
     const m = r.Properties.Manifest;
     const text = typeof m === 'string' ? m : m['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'TOKEN')).join('');
     return JSON.parse(text);
+  });
+}
+
+/** Dotted paths of an object's keys, not descending into lists (what a values.yaml key check needs). */
+function leafPaths(o: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) => {
+    const p = `${prefix}${k}`;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? [p, ...leafPaths(v as Record<string, unknown>, `${p}.`)] : [p];
   });
 }
 
@@ -249,6 +260,77 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     // Interruption handling: the queue Karpenter reads and the EventBridge rules feeding it.
     t().resourceCountIs('AWS::SQS::Queue', 1);
     expect(resourcesOf(t(), 'AWS::Events::Rule').length).toBeGreaterThanOrEqual(4);
+  });
+
+  describe('platform components survive a zone loss (config/platform-components.ts)', () => {
+    // Chart name in the template -> the values.yaml key paths read at the pinned version.
+    const CHARTS: Record<string, string> = {
+      'metrics-server': `metrics-server@${VERSIONS.metricsServer}`,
+      'aws-load-balancer-controller': `aws-load-balancer-controller@${VERSIONS.awsLoadBalancerController}`,
+      karpenter: `karpenter@${VERSIONS.karpenter}`,
+      'argo-cd': `argo-cd@${VERSIONS.argoCd}`,
+      'external-secrets': `external-secrets@${VERSIONS.externalSecrets}`,
+      'rds-chart': `rds-chart@${VERSIONS.ackRds}`,
+      'elasticache-chart': `elasticache-chart@${VERSIONS.ackElastiCache}`,
+      descheduler: `descheduler@${VERSIONS.descheduler}`,
+    };
+    const ours: Record<string, Record<string, unknown>> = {
+      'metrics-server': metricsServerValues(),
+      'aws-load-balancer-controller': loadBalancerControllerValues(),
+      karpenter: karpenterValues(),
+      'argo-cd': argoCdValues(),
+      'external-secrets': externalSecretsValues(),
+      'rds-chart': ackValues(),
+      'elasticache-chart': ackValues(),
+      descheduler: deschedulerValues(),
+    };
+
+    test.each(Object.keys(CHARTS))('%s: our values reach the chart, and every key is one the chart reads at its pinned version', (chart) => {
+      const values = JSON.parse(untokenised(helmCharts(t())[chart].Values));
+      expect(values).toMatchObject(ours[chart]);
+      const upstream = (CHART_VALUE_PATHS as Record<string, { paths: string[]; freeForm: string[] }>)[CHARTS[chart]];
+      expect(upstream).toBeDefined();
+      const unknown = leafPaths(ours[chart]).filter((p) => !upstream.paths.includes(p) && !upstream.freeForm.some((f) => p.startsWith(`${f}.`)));
+      expect(unknown).toEqual([]);
+    });
+
+    test('every pod of the platform is evicted 30 s after its node is lost, not the default 300 s', () => {
+      // kubernetes/kubernetes plugin/pkg/admission/defaulttolerationseconds/admission.go adds 300 s only
+      // to pods without their own not-ready/unreachable NoExecute tolerations.
+      const thirty = (tolerations: any[]) =>
+        ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'].every((key) => tolerations.some((x) => x.key === key && x.effect === 'NoExecute' && x.tolerationSeconds === PLATFORM_EVICTION_SECONDS));
+      const charts = helmCharts(t());
+      const tolerationsOf = (chart: string) => {
+        const v = JSON.parse(untokenised(charts[chart].Values));
+        return v.tolerations ?? v.global?.tolerations ?? v.deployment?.tolerations;
+      };
+      for (const chart of [...Object.keys(CHARTS), 'external-dns']) expect([chart, thirty(tolerationsOf(chart))]).toEqual([chart, true]);
+      // Karpenter's chart default (CriticalAddonsOnly) is kept: a list given replaces the chart's.
+      expect(tolerationsOf('karpenter')).toContainEqual({ key: 'CriticalAddonsOnly', operator: 'Exists' });
+    });
+
+    test('the components the shop needs during a zone loss run 2 replicas over zones with a PodDisruptionBudget', () => {
+      for (const c of PLATFORM_COMPONENTS.filter((x) => x.neededDuringZoneLoss && x.mode !== 'single')) {
+        expect([c.name, c.replicas >= 2, c.zoneSpread, c.pdbMaxUnavailable]).toEqual([c.name, true, true, 1]);
+      }
+      const charts = helmCharts(t());
+      const v = (chart: string) => JSON.parse(untokenised(charts[chart].Values));
+      expect(v('metrics-server')).toMatchObject({ replicas: 2, podDisruptionBudget: { enabled: true, maxUnavailable: 1 } });
+      expect(v('aws-load-balancer-controller')).toMatchObject({ replicaCount: 2, podDisruptionBudget: { maxUnavailable: 1 } });
+      expect(v('argo-cd')).toMatchObject({ server: { replicas: 2, pdb: { enabled: true, maxUnavailable: 1 } }, repoServer: { replicas: 2 }, applicationSet: { replicas: 2 } });
+      // metrics-server and the load balancer controller charts emit the spread as given: it must name the pods.
+      expect(v('metrics-server').topologySpreadConstraints[0].labelSelector.matchLabels['app.kubernetes.io/name']).toBe('metrics-server');
+      expect(v('aws-load-balancer-controller').topologySpreadConstraints[0].labelSelector.matchLabels['app.kubernetes.io/name']).toBe('aws-load-balancer-controller');
+    });
+
+    test('CoreDNS: two replicas over zones, its PodDisruptionBudget and default tolerations kept', () => {
+      const [[, addon]] = resourcesOf(t(), 'AWS::EKS::Addon').filter(([, r]) => r.Properties.AddonName === 'coredns');
+      const configuration = JSON.parse(addon.Properties.ConfigurationValues);
+      expect(configuration).toEqual(coreDnsConfiguration());
+      expect(configuration.replicaCount).toBe(platformComponent('coredns').replicas);
+      expect(configuration.tolerations).toContainEqual({ key: 'CriticalAddonsOnly', operator: 'Exists' });
+      expect(configuration.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } });
+    });
   });
 
   test('credentials reach the shop namespace from Secrets Manager, never from git', () => {

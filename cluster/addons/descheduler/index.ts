@@ -39,6 +39,8 @@ export class DeschedulerAddOn extends blueprints.HelmAddOn {
   deploy(clusterInfo: blueprints.ClusterInfo): Promise<Construct> {
     return Promise.resolve(
       this.addHelmChart(clusterInfo, {
+        // Extra values (tolerations) first: the policy below is this add-on's to define.
+        ...(this.options.values ?? {}),
         kind: 'Deployment',
         deschedulingInterval: this.options.interval ?? '5m',
         deschedulerPolicyAPIVersion: 'descheduler/v1alpha2',

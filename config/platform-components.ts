@@ -1,0 +1,175 @@
+/**
+ * The cluster components the shop's recovery from a zone loss depends on, and how each is made to
+ * survive it: the contract between the cluster app (which turns it into Helm values and EKS add-on
+ * configuration) and the resilience report (which lists each with its survivors). Defaults, value keys
+ * and leader election were read at the pinned chart versions (cited per component); the tests check
+ * the synthesized values against this list and the keys against cluster/upstream/chart-value-paths.json.
+ */
+
+import { ZONE_LABEL } from './karpenter';
+
+/**
+ * Seconds a pod stays bound to a node that stopped reporting before it is evicted. Kubernetes adds
+ * 300 s to any pod without its own not-ready/unreachable tolerations (kubernetes/kubernetes
+ * plugin/pkg/admission/defaulttolerationseconds/admission.go: only when the pod has none): five
+ * minutes in which a singleton on a lost node serves nobody.
+ */
+export const PLATFORM_EVICTION_SECONDS = 30;
+
+/** How the replicas of a component share the work. */
+export type ReplicaMode =
+  /** Every replica serves (metrics-server, CoreDNS, webhooks): a survivor serves at once. */
+  | 'active-active'
+  /** One leader, the others wait on a Lease (controller-runtime: 15 s lease, 10 s renew deadline). */
+  | 'leader-election'
+  /** One replica: after a zone loss it is back once evicted, rescheduled and started. */
+  | 'single';
+
+export interface PlatformComponent {
+  /** Release or add-on name. */
+  readonly name: string;
+  /** What the shop needs it for while a zone is down (or why it does not). */
+  readonly role: string;
+  /** Whether the shop's recovery from a zone loss waits for it. */
+  readonly neededDuringZoneLoss: boolean;
+  readonly replicas: number;
+  readonly mode: ReplicaMode;
+  /** A DoNotSchedule zone spread keeps replicas in different zones. @default no zone spread */
+  readonly zoneSpread?: boolean;
+  /** PodDisruptionBudget maxUnavailable. @default no PodDisruptionBudget */
+  readonly pdbMaxUnavailable?: number;
+  /** A StatefulSet pod on a lost node is never replaced until someone deletes it (kubernetes/kubernetes#54368). @default false */
+  readonly statefulSet?: boolean;
+  /** Where the defaults and the keys were read. */
+  readonly source: string;
+}
+
+/** The not-ready and unreachable tolerations every platform pod gets: evicted 30 s after its node is lost. */
+export function fastEviction(): Array<{ key: string; operator: 'Exists'; effect: 'NoExecute'; tolerationSeconds: number }> {
+  return ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'].map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: PLATFORM_EVICTION_SECONDS }));
+}
+
+/**
+ * A zone spread for a component's pods. nodeTaintsPolicy Honor drops the lost zone's tainted nodes, so
+ * with as many replicas as zones the replacement is not held for the lost zone (see resilience/zone-loss.ts).
+ * Charts that do not fill in the label selector themselves need `matchLabels`.
+ */
+export function zoneSpread(matchLabels?: Record<string, string>): Record<string, unknown> {
+  return {
+    maxSkew: 1,
+    topologyKey: ZONE_LABEL,
+    whenUnsatisfiable: 'DoNotSchedule',
+    nodeTaintsPolicy: 'Honor',
+    ...(matchLabels ? { labelSelector: { matchLabels } } : {}),
+  };
+}
+
+/** The components, in the order the report lists them. */
+export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
+  {
+    name: 'coredns',
+    role: 'every name lookup in the cluster, the shop’s and the controllers’ calls to AWS included',
+    neededDuringZoneLoss: true,
+    replicas: 2,
+    mode: 'active-active',
+    zoneSpread: true,
+    pdbMaxUnavailable: 1,
+    source: 'EKS add-on configuration schema (aws eks describe-addon-configuration --addon-name coredns): replicaCount, tolerations, topologySpreadConstraints, podDisruptionBudget; defaults 2 replicas, preferred per-host anti-affinity only',
+  },
+  {
+    name: 'metrics-server',
+    role: 'the resource metrics the HPAs scale on: without it no service scales out to replace the lost zone’s capacity',
+    neededDuringZoneLoss: true,
+    replicas: 2,
+    mode: 'active-active',
+    zoneSpread: true,
+    pdbMaxUnavailable: 1,
+    source: 'kubernetes-sigs/metrics-server chart 3.13.1 values.yaml: replicas 1, podDisruptionBudget.enabled false by default; README "High Availability": more than one replica',
+  },
+  {
+    name: 'aws-load-balancer-controller',
+    role: 'registers replacement and scale-out pods in the ALB target groups; their readiness gates hold them NotReady until it does',
+    neededDuringZoneLoss: true,
+    replicas: 2,
+    mode: 'leader-election',
+    zoneSpread: true,
+    pdbMaxUnavailable: 1,
+    source: 'kubernetes-sigs/aws-load-balancer-controller v3.4.0 helm values.yaml (replicaCount 2, podDisruptionBudget {}), pkg/config/runtime_config.go (enable-leader-election true)',
+  },
+  {
+    name: 'karpenter',
+    role: 'launches nodes in the surviving zones for the replacements and the scale-out',
+    neededDuringZoneLoss: true,
+    replicas: 2,
+    mode: 'leader-election',
+    zoneSpread: true,
+    pdbMaxUnavailable: 1,
+    source: 'aws/karpenter-provider-aws chart 1.14.1 values.yaml (replicas 2, podDisruptionBudget maxUnavailable 1, zone spread, CriticalAddonsOnly toleration); kubernetes-sigs/karpenter v1.14.1 pkg/operator/operator.go (leader election)',
+  },
+  {
+    name: 'argocd-server, argocd-repo-server, argocd-applicationset-controller',
+    role: 'turn the evacuation commit (regions[].evacuatedZones) into NodePools: the zone-loss mitigation goes through git',
+    neededDuringZoneLoss: true,
+    replicas: 2,
+    mode: 'active-active',
+    zoneSpread: true,
+    pdbMaxUnavailable: 1,
+    source: 'argoproj/argo-helm argo-cd chart 10.1.x values.yaml (every component 1 replica, PDBs off); the applicationset controller elects a leader when replicas > 1 (templates/_helpers.tpl)',
+  },
+  {
+    name: 'argocd-application-controller',
+    role: 'applies the evacuation commit; a StatefulSet of one (extra replicas are shards, not standbys), so if its node is in the lost zone a person deletes the pod (docs/operations.md)',
+    neededDuringZoneLoss: true,
+    replicas: 1,
+    mode: 'single',
+    statefulSet: true,
+    source: 'argoproj/argo-helm argo-cd chart 10.1.x (controller.replicas 1, a StatefulSet unless the alpha dynamicClusterDistribution); argo-cd v3.4 docs/operator-manual/high_availability.md (replicas shard clusters)',
+  },
+  {
+    name: 'argocd-redis',
+    role: 'Argo CD’s cache, disposable (Argo CD HA docs); redis-ha needs three nodes with hard anti-affinity, which a zone loss leaves us without',
+    neededDuringZoneLoss: true,
+    replicas: 1,
+    mode: 'single',
+    source: 'argoproj/argo-helm argo-cd chart 10.1.x templates/redis/deployment.yaml (replicas 1)',
+  },
+  {
+    name: 'external-dns',
+    role: 'not needed: the ALB alias records do not change when a zone is lost',
+    neededDuringZoneLoss: false,
+    replicas: 1,
+    mode: 'single',
+    source: 'kubernetes-sigs/external-dns chart 1.21.1 (replicas hard-coded to 1, no leader election)',
+  },
+  {
+    name: 'external-secrets',
+    role: 'not needed: the Secrets it synced stay; it only refreshes them',
+    neededDuringZoneLoss: false,
+    replicas: 1,
+    mode: 'single',
+    source: 'external-secrets/external-secrets chart 2.7.0 values.yaml (replicaCount 1, leaderElect false)',
+  },
+  {
+    name: 'ack-rds-controller, ack-elasticache-controller',
+    role: 'not needed: AWS fails Aurora writers and Redis primaries over by itself; ACK only changes desired state',
+    neededDuringZoneLoss: false,
+    replicas: 1,
+    mode: 'single',
+    source: 'aws-controllers-k8s rds-controller v1.11.1 / elasticache-controller v1.8.0 helm/values.yaml (deployment.replicas 1, leaderElection off)',
+  },
+  {
+    name: 'descheduler',
+    role: 'not needed during the loss: it re-spreads pods once the zone is back',
+    neededDuringZoneLoss: false,
+    replicas: 1,
+    mode: 'single',
+    source: 'kubernetes-sigs/descheduler chart 0.34.0 values.yaml (replicas 1; more need leader election)',
+  },
+];
+
+/** A component by name (throws on an unknown one: a typo must not silently configure nothing). */
+export function platformComponent(name: string): PlatformComponent {
+  const c = PLATFORM_COMPONENTS.find((x) => x.name === name);
+  if (!c) throw new Error(`no platform component "${name}": see config/platform-components.ts`);
+  return c;
+}
