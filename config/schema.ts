@@ -363,6 +363,12 @@ const budgets = z
      * that is enforced (data.ordersRpoBoundSeconds), not the typical replication lag. @default 20
      */
     orderDataRpoSeconds: z.number().min(0).default(20),
+    /**
+     * Longest time, after an AZ of the primary region is lost at the peak with no spare room on the
+     * surviving nodes, until every service runs the pods its load needs again: the evacuation of the
+     * zone (a person's decision and commit) included. @default 900
+     */
+    zoneLossRecoverySeconds: z.number().int().positive().default(900),
   })
   .strict();
 

@@ -10,27 +10,17 @@ import { publicHostname } from '../config/hostnames';
 import { cpuMillis, PlatformConfig, SERVICE_NAMES, ServiceName } from '../config/schema';
 import { EXTERNAL_DNS_PREFIX } from '../charts/constants';
 import { failoverModel, FailoverModel, SHOPPER_INTERVAL_SECONDS } from './failover';
+import { FIGURES } from './figures';
+import { nodePoolZones, platformComponentRows, PlatformComponentRow, unreachableToleration, zoneLossScenarios, ZoneLossScenario, zoneSpreadOf } from './zone-loss-scenarios';
+import { evacuate, simulateZoneLoss, ZoneLossCase, ZoneLossOutcome } from './zone-loss';
+
+export { FIGURES } from './figures';
 import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution, ZoneSpread } from './capacity';
 
 /** A rendered object, as much of it as the report reads. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Rendered = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any };
 
-/**
- * Published AWS figures and operating assumptions the report uses as inputs, named so a reader can
- * check them. Times in seconds.
- */
-export const FIGURES = {
-  auroraGlobalLag: { seconds: 1, source: 'Aurora global database: cross-region replication lag typically under 1 second (Aurora User Guide, "Using Amazon Aurora global databases")' },
-  auroraGlobalFailover: { seconds: 60, source: 'Aurora global database: managed cross-region failover/switchover typically completes in about a minute (RTO, Aurora User Guide)' },
-  auroraMultiAzFailover: { seconds: 30, source: 'Aurora Multi-AZ: writer failover to a reader in another AZ typically completes within 30 seconds; storage is replicated over 3 AZs (RPO 0)' },
-  crossRegionReplicaPromotion: { seconds: 300, source: 'RDS cross-region read replica: promotion takes minutes; RPO is the replica lag (seconds to minutes)' },
-  dynamoGlobalLag: { seconds: 1, source: 'DynamoDB global tables: replication typically within a second; every replica accepts writes (RTO 0)' },
-  elastiCacheFailover: { seconds: 60, source: 'ElastiCache Redis Multi-AZ: automatic failover promotes a replica, typically in under a minute' },
-  metricsToDecision: { seconds: 30, source: 'assumption: metrics-server scrapes every 15 s and the HPA acts on its next 15 s sync' },
-  karpenterNode: { seconds: 60, source: 'assumption: Karpenter launches and registers a node in about a minute when no spare capacity exists' },
-  podStart: { seconds: 60, source: 'assumption: image pull and JVM start to readiness; the startup probe allows up to 180 s' },
-} as const;
 
 export interface ServiceRegionResult {
   readonly service: ServiceName;
@@ -49,6 +39,10 @@ export interface ServiceRegionResult {
   readonly drainEvictions: number;
   readonly scaleOutSeconds: number;
   readonly scaleOutSteps: number;
+  /** Seconds the pods stay on an unreachable node before they are evicted. */
+  readonly tolerationSeconds: number;
+  /** The zone-loss scenarios through both schedulers (resilience/zone-loss.ts). */
+  readonly zoneLoss: ZoneLossScenario[];
 }
 
 export interface RegionLossService {
@@ -77,6 +71,10 @@ export interface ResilienceReport {
   readonly data: DataStore[];
   readonly records: PublicRecord[];
   readonly dns: FailoverModel;
+  /** The cluster components the recovery depends on, after the worst zone loss. */
+  readonly platform: PlatformComponentRow[];
+  /** The zone-loss designs considered, each run through both schedulers. */
+  readonly alternatives: MitigationAlternative[];
   /** Budget violations, each naming what and by how much. */
   readonly violations: string[];
   readonly markdown: string;
@@ -150,6 +148,15 @@ function analyseService(config: PlatformConfig, region: string, objects: Rendere
     drainEvictions: pdb ? evictionsAllowed(pdb.spec, min) : min,
     scaleOutSeconds: up.seconds,
     scaleOutSteps: up.steps,
+    tolerationSeconds: unreachableToleration(deployment),
+    zoneLoss: zoneLossScenarios({
+      zones: config.regions.find((r) => r.name === region)!.availabilityZones,
+      deployment,
+      nodePools: nodePoolZones(objects, deployment.spec.template.spec.tolerations ?? []),
+      minReplicas: min,
+      maxReplicas: max,
+      required,
+    }),
   };
 }
 
@@ -226,6 +233,46 @@ function analyseData(config: PlatformConfig, rendered: Record<string, Rendered[]
   ];
 }
 
+/** One zone-loss design, run through both schedulers for one service at the peak with no spare room. */
+export interface MitigationAlternative {
+  readonly design: string;
+  readonly outcome: ZoneLossOutcome;
+  readonly verdict: string;
+}
+
+/**
+ * The designs considered for the dead-zone trap, computed, not asserted: the first primary service at
+ * its ceiling, zone lost, no spare room. Zonal shift (Karpenter's, EKS's, ARC autoshift) is the
+ * as-rendered row: it marks the zone's offerings unavailable (karpenter-provider-aws v1.14.1
+ * pkg/providers/instancetype/offering/base_resolver.go:135) or cordons nodes that are already tainted,
+ * and leaves the domain (designs/zonal-shift.md:21 "kube-scheduler changes are necessary").
+ */
+function mitigationAlternatives(config: PlatformConfig, s: ServiceRegionResult, objects: Rendered[]): MitigationAlternative[] {
+  const peak = s.zoneLoss.find((z) => z.load === 'peak' && z.room === 'no room' && z.mitigation === 'none')!;
+  const deployment = find(objects, 'Deployment', s.service);
+  const zones = config.regions.find((r) => r.name === s.region)!.availabilityZones;
+  const pools = nodePoolZones(objects, deployment.spec.template.spec.tolerations ?? []);
+  const base: ZoneLossCase = {
+    zones,
+    lostZone: peak.lostZone,
+    podsPerZone: Object.fromEntries(zones.map((z, i) => [z, s.perZoneAtMax[i]])),
+    spread: zoneSpreadOf(deployment) ?? { maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' },
+    nodePools: pools,
+    spareRoom: 0,
+  };
+  const run = (design: string, c: ZoneLossCase, verdict: string) => ({ design, outcome: simulateZoneLoss(c), verdict });
+  const evacuated = evacuate(pools, peak.lostZone);
+  return [
+    run('as rendered, nothing done', base, 'the trap: Karpenter may only launch into the lost zone'),
+    run('zonal shift: Karpenter enableZonalShift, EKS zonal shift, ARC zonal autoshift', base, 'rejected: same domains; Karpenter only stops trying the lost zone'),
+    run(`evacuation: regions[].evacuatedZones = [${peak.lostZone}] (chosen)`, { ...base, nodePools: evacuated }, 'chosen: one commit, no pod restarted, spread kept'),
+    run(`required node affinity zone NotIn [${peak.lostZone}] on the pods`, { ...base, podAllowedZones: zones.filter((z) => z !== peak.lostZone) }, 'rejected: a new pod template rolls every pod of every service mid-incident'),
+    run('whenUnsatisfiable: ScheduleAnyway', { ...base, spread: { ...base.spread, whenUnsatisfiable: 'ScheduleAnyway' } }, 'rejected: nothing keeps replicas apart, so no survivor count is guaranteed'),
+    run('minDomains: 3, zone evacuated', { ...base, nodePools: evacuated, spread: { ...base.spread, minDomains: 3 } }, 'rejected: two domains left < 3, so the minimum is 0 and nothing fits'),
+    run('nodeTaintsPolicy left at Ignore, zone evacuated', { ...base, nodePools: evacuated, spread: { ...base.spread, nodeTaintsPolicy: 'Ignore' } }, 'why Honor: the lost nodes would keep the zone a domain'),
+  ];
+}
+
 export function buildReport(config: PlatformConfig, rendered: Record<string, Rendered[]>): ResilienceReport {
   const violations: string[] = [];
   const services = config.regions.flatMap((r) => SERVICE_NAMES.map((s) => analyseService(config, r.name, rendered[r.name], s)));
@@ -238,7 +285,23 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
       );
     }
     if (s.drainEvictions < 1) violations.push(`node drain in ${s.region}: the PodDisruptionBudget of ${s.service} allows no eviction at ${s.minReplicas} replicas, so drains and Karpenter consolidation block`);
+    // The zone loss with the mitigation on: no spare room, the zone evacuated.
+    for (const z of s.zoneLoss.filter((x) => x.room === 'no room' && x.mitigation === 'evacuation')) {
+      const back = z.timeline.neededBackSeconds;
+      if (back === null || back > config.budgets.zoneLossRecoverySeconds) {
+        violations.push(
+          `AZ loss in ${s.region} at ${z.load} load: ${s.service} is back to the ${z.needed} pods it needs ${back === null ? `never while the zone is out (${z.timeline.neverBack} pod(s) stay Pending even with ${z.lostZone} evacuated: ${(z.timeline.afterEvacuation ?? z.timeline.outcome).stuckReason})` : `after ${back} s`}, budget ${config.budgets.zoneLossRecoverySeconds} s: ${back === null ? 'give its zone spread nodeTaintsPolicy Honor and no minDomains, and every NodePool a zone requirement' : 'raise its floor (services.' + s.service + '.regions.' + s.region + '.minReplicas) so the survivors carry more, or raise budgets.zoneLossRecoverySeconds'}`,
+        );
+      }
+    }
   }
+
+  const zoneCount = config.regions.find((r) => r.name === config.primaryRegion)!.availabilityZones.length;
+  const platform = platformComponentRows(zoneCount);
+  for (const p of platform.filter((x) => x.component.neededDuringZoneLoss && x.component.mode !== 'single' && x.survivors < 1)) {
+    violations.push(`AZ loss: ${p.component.name}, which the shop needs during a zone loss, keeps no replica: run at least 2 spread over zones (config/platform-components.ts)`);
+  }
+  const alternatives = mitigationAlternatives(config, services.find((x) => x.primary)!, rendered[config.primaryRegion]);
 
   const publicHost = publicHostname(config);
   const records = publicRecords(rendered, publicHost);
@@ -284,8 +347,8 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
     );
   }
 
-  const markdown = renderMarkdown(config, { services, regionLoss, data, records, dns, violations });
-  return { services, regionLoss, data, records, dns, violations, markdown };
+  const markdown = renderMarkdown(config, { services, regionLoss, data, records, dns, platform, alternatives, violations });
+  return { services, regionLoss, data, records, dns, platform, alternatives, violations, markdown };
 }
 
 function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markdown'>): string {
@@ -321,8 +384,9 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
         `| ${s.service} | ${s.region}${s.primary ? ' (primary)' : ''} | ${spreadText(s.spread)} | ${zonesText(s.perZoneAtMin)} / ${zonesText(s.perZoneAtMax)} | ${s.survivors} of ${s.minReplicas} | ${s.survivorsCpuMillis} m | ${s.required} | ${s.survivingPercentOfRequired} %${s.primary ? (s.survivingPercentOfRequired >= config.budgets.azLossCapacityPercent ? ' ✓' : ' ✗') : ''} | ${s.drainEvictions} pod(s) | ${(s.maxReplicas / s.minReplicas).toFixed(1)}× | ${s.scaleOutSteps} steps, ${s.scaleOutSeconds} s |`,
     ),
     '',
-    'Survivors carry the load while the lost pods are replaced: they are evicted 30 s after their nodes are marked unreachable (the pods\' toleration), and the spread places their replacements in the surviving AZs. "drain evicts" is what the PodDisruptionBudget lets a node drain (or Karpenter consolidation) take at once at min scale: at least 1, so drains never block. "min→max" is the fastest scale-out the HPA behavior allows (no stabilization, the larger of +100 % and +4 pods every 15 s), before metrics lag and pod start.',
+    '"drain evicts" is what the PodDisruptionBudget lets a node drain (or Karpenter consolidation) take at once at min scale: at least 1, so drains never block. "min→max" is the fastest scale-out the HPA behavior allows (no stabilization, the larger of +100 % and +4 pods every 15 s), before metrics lag and pod start.',
     '',
+    ...zoneLossMarkdown(config, r),
     '## Losing the primary region',
     '',
     `### How fast DNS moves customers`,
@@ -382,6 +446,72 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     '',
     ...(r.violations.length ? ['## Budget violations', '', ...r.violations.map((v) => `- ${v}`), ''] : []),
   ].join('\n');
+}
+
+const seconds = (v: number | null) => (v === null ? '**never** while the zone is out' : v === 0 ? 'at once' : `${v} s`);
+
+/** Where the lost pods go, what each design does about it, each service's scenarios, the platform's parts. */
+function zoneLossMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markdown'>): string[] {
+  const toleration = Math.max(...r.services.map((s) => s.tolerationSeconds));
+  const evicted = FIGURES.nodeMonitorGrace.seconds + toleration;
+  const evacuation = FIGURES.evacuationDecision.seconds + FIGURES.gitopsApply.seconds;
+  const cell = (z: ZoneLossScenario) => {
+    const t = z.timeline;
+    const stuck = t.neverBack ? ` (${t.neverBack} stuck)` : '';
+    const tied = [...t.outcome.placed, ...(t.afterEvacuation?.placed ?? [])].some((p) => p.lostZoneTied) ? ' †' : '';
+    return `${seconds(t.neededBackSeconds)}${stuck}${tied}`;
+  };
+  const placedText = (o: ZoneLossOutcome) => {
+    const byZone = new Map<string, number>();
+    for (const p of o.placed) byZone.set(p.zone, (byZone.get(p.zone) ?? 0) + 1);
+    return byZone.size ? [...byZone].map(([z, n]) => `${n} in ${z}`).join(', ') : 'none';
+  };
+  const primaryService = r.services.find((x) => x.primary)!;
+  return [
+    '### Where the lost pods go: two schedulers',
+    '',
+    `A lost zone's nodes go NotReady and are tainted \`unreachable\` after ${FIGURES.nodeMonitorGrace.seconds} s; the shop's pods tolerate that for ${toleration} s, are evicted (they stay Terminating: the kubelet is gone) and their ReplicaSets create replacements at about ${evicted} s. Two schedulers place them, and they see the zones differently (resilience/zone-loss.ts follows both in their source):`,
+    '',
+    '- **kube-scheduler** places a replacement on an existing node with room. Its PodTopologySpread filter counts a zone only if one of its nodes passes the constraint\'s node inclusion policies; with `nodeTaintsPolicy: Honor` the lost nodes\' untolerated `unreachable:NoSchedule` taint drops the lost zone, and terminating pods count nowhere. Replacements go to the surviving zones, as long as there is room.',
+    '- **Karpenter** (1.14.1) takes what kube-scheduler could not place and launches nodes. It counts every zone a NodePool lists as a domain, launchable or not (topology.go:129-140). The lost zone holds 0 counted pods, so it is the global minimum, and under `DoNotSchedule` with maxSkew 1 it is the only zone a new node may go to: Karpenter tries to launch there and fails, again and again. Replacements and scale-out beyond the spare room stay Pending: **the dead-zone trap** (kubernetes-sigs/karpenter#2171).',
+    '',
+    `**The fix: evacuate the zone.** \`regions[].evacuatedZones\` takes the zone out of every NodePool (both are rendered by the platform chart), so Karpenter stops counting it, and launches in the surviving zones. A person flips it (docs/operations.md, "A zone degrades") after the NodesNotReady alarm: about ${FIGURES.evacuationDecision.seconds} s to decide and push, ${FIGURES.gitopsApply.seconds} s for Argo CD to apply it, then a node (${FIGURES.karpenterNode.seconds} s) and the pods (${FIGURES.podStart.seconds} s). When the zone is back, the person clears the field; the descheduler moves pods back into the zone once it has room (it ignores NotReady nodes until then).`,
+    '',
+    `Every design considered, run through both schedulers for ${primaryService.service} in ${primaryService.region} at its ceiling (${primaryService.maxReplicas} pods, ${primaryService.perZoneAtMax.join('/')}), ${primaryService.zoneLoss[3].lostZone} lost, no spare room:`,
+    '',
+    '| design | kube-scheduler domains | Karpenter domains | replacements placed | stuck | verdict |',
+    '|---|---|---|---|---|---|',
+    ...r.alternatives.map((a) => `| ${a.design} | ${a.outcome.schedulerDomains.join(', ')} | ${a.outcome.karpenterDomains.join(', ')} | ${placedText(a.outcome)} | ${a.outcome.stuck} | ${a.verdict} |`),
+    '',
+    '### Zone loss per service and region',
+    '',
+    `The zone that holds the most pods is lost. "Room": the surviving nodes have room for every replacement (kube-scheduler places them); "no room": none (Karpenter must launch nodes). The time is until the pods the load needs run again: at the floor, the required replicas; at the peak, all of the ceiling. Evacuation is applied at ${evacuation} s. Budget (primary region, no room, evacuated): ${config.budgets.zoneLossRecoverySeconds} s.`,
+    '',
+    '| service | region | load | pods before → survivors | needed | room | no room, as rendered | no room, evacuated |',
+    '|---|---|---|---|---|---|---|---|',
+    ...r.services.flatMap((s) =>
+      (['normal', 'peak'] as const).map((load) => {
+        const rows = s.zoneLoss.filter((z) => z.load === load);
+        const [room, trapped, evacuated] = [rows.find((z) => z.room === 'room')!, rows.find((z) => z.room === 'no room' && z.mitigation === 'none')!, rows.find((z) => z.mitigation === 'evacuation')!];
+        const ok = s.primary ? (evacuated.timeline.neededBackSeconds !== null && evacuated.timeline.neededBackSeconds <= config.budgets.zoneLossRecoverySeconds ? ' ✓' : ' ✗') : '';
+        return `| ${s.service} | ${s.region}${s.primary ? ' (primary)' : ''} | ${load} | ${room.pods} → ${room.timeline.outcome.survivors} | ${room.needed} | ${cell(room)} | ${cell(trapped)} | ${cell(evacuated)}${ok} |`;
+      }),
+    ),
+    '',
+    '† Karpenter picks at random among the zones with the fewest pods, the lost one included (topologygroup.go:226): it may first try the lost zone, fail, and pick again.',
+    '',
+    '### The platform\'s own parts',
+    '',
+    'The recovery above needs cluster components that must survive the zone too (config/platform-components.ts, wired in cluster/addons/high-availability.ts). All of them are evicted 30 s after their node is lost (Kubernetes would wait 300 s).',
+    '',
+    '| component | needed during a zone loss | replicas | zone spread, PDB | survivors of the worst zone loss | serves again | for |',
+    '|---|---|---|---|---|---|---|',
+    ...r.platform.map(
+      (p) =>
+        `| ${p.component.name} | ${p.component.neededDuringZoneLoss ? 'yes' : 'no'} | ${p.component.replicas} (${p.component.mode}) | ${p.component.zoneSpread ? 'yes' : 'no'}, ${p.component.pdbMaxUnavailable !== undefined ? `maxUnavailable ${p.component.pdbMaxUnavailable}` : 'none'} | ${p.survivors} | ${p.backSeconds === null ? 'when a person acts' : seconds(p.backSeconds)}: ${p.how} | ${p.component.role} |`,
+    ),
+    '',
+  ];
 }
 
 /** Rows of the chart: per service and scenario, replicas required and replicas running. */

@@ -138,6 +138,73 @@ describe('budgets', () => {
   });
 });
 
+describe('zone loss through both schedulers', () => {
+  const { config, objects } = rendered();
+  const report = buildReport(config, objects);
+  const primary = report.services.filter((s) => s.primary);
+  const scenario = (s: (typeof primary)[number], load: string, room: string, mitigation: string) => s.zoneLoss.find((z) => z.load === load && z.room === room && z.mitigation === mitigation)!;
+
+  test('as rendered, at the peak with no room, every service of the primary is caught in the dead-zone trap', () => {
+    for (const s of primary) {
+      const z = scenario(s, 'peak', 'no room', 'none');
+      expect([s.service, z.timeline.neededBackSeconds, z.timeline.neverBack]).toEqual([s.service, null, s.maxReplicas / 3]);
+      expect(z.timeline.outcome.stuckReason).toMatch(/us-east-1a.*on-demand, spot-burst/);
+    }
+  });
+
+  test('evacuated, every service is back within the budget: 600 s decision + 60 s Argo CD + 60 s node + 60 s pods', () => {
+    for (const s of primary) {
+      const z = scenario(s, 'peak', 'no room', 'evacuation');
+      expect([s.service, z.timeline.neededBackSeconds]).toEqual([s.service, 780]);
+      expect(z.timeline.neededBackSeconds).toBeLessThanOrEqual(config.budgets.zoneLossRecoverySeconds);
+    }
+  });
+
+  test('with room on the surviving nodes kube-scheduler places the replacements: back at 50 + 30 + 60 = 140 s', () => {
+    for (const s of primary) expect(scenario(s, 'peak', 'room', 'none').timeline.neededBackSeconds).toBe(140);
+  });
+
+  test('a spread that ignores taints keeps the trap after evacuation: a violation naming the service', () => {
+    const { config: c, objects: o } = rendered();
+    const ui = o['us-east-1'].find((x: any) => x.kind === 'Deployment' && x.metadata.name === 'ui')!;
+    delete ui.spec.template.spec.topologySpreadConstraints[0].nodeTaintsPolicy;
+    const violations = buildReport(c, o).violations;
+    // At the floor the two survivors are all it needs; at the peak six replacements stay Pending.
+    expect(violations).toEqual([
+      expect.stringMatching(/^AZ loss in us-east-1 at peak load: ui is back to the 18 pods it needs never while the zone is out \(6 pod\(s\) stay Pending even with us-east-1a evacuated.*nodeTaintsPolicy Honor/),
+    ]);
+  });
+
+  test('a NodePool without a zone requirement cannot be evacuated: every service breaks the budget', () => {
+    const { config: c, objects: o } = rendered();
+    const pool = o['us-east-1'].find((x: any) => x.kind === 'NodePool' && x.metadata.name === 'spot-burst')!;
+    pool.spec.template.spec.requirements = pool.spec.template.spec.requirements.filter((r: any) => r.key !== 'topology.kubernetes.io/zone');
+    const violations = buildReport(c, o).violations;
+    expect(violations.map((v) => v.match(/^AZ loss in us-east-1 at peak load: (\w+) .* never while the zone is out/)?.[1])).toEqual(['ui', 'catalog', 'carts', 'orders', 'checkout']);
+  });
+
+  test('a tighter recovery budget names each service and its time', () => {
+    const { config: c, objects: o } = rendered((d) => (d.budgets.zoneLossRecoverySeconds = 600));
+    expect(buildReport(c, o).violations[0]).toBe(
+      'AZ loss in us-east-1 at peak load: ui is back to the 18 pods it needs after 780 s, budget 600 s: raise its floor (services.ui.regions.us-east-1.minReplicas) so the survivors carry more, or raise budgets.zoneLossRecoverySeconds',
+    );
+  });
+
+  test('the designs considered: only evacuation and the pod affinity keep the spread and place everything', () => {
+    const byDesign = Object.fromEntries(report.alternatives.map((a) => [a.design.split(':')[0].split(' ')[0], a.outcome.stuck]));
+    expect(byDesign).toEqual({ as: 6, zonal: 6, evacuation: 0, required: 0, whenUnsatisfiable: 0, minDomains: 6, nodeTaintsPolicy: 6 });
+  });
+
+  test('the platform components: two replicas leave one after the worst zone loss; the Argo CD controller needs a person', () => {
+    const rows = Object.fromEntries(report.platform.map((p) => [p.component.name, [p.survivors, p.backSeconds]]));
+    expect(rows['metrics-server']).toEqual([1, 0]);
+    expect(rows['karpenter']).toEqual([1, 15]);
+    expect(rows['argocd-application-controller']).toEqual([0, null]);
+    expect(rows['external-dns']).toEqual([0, 50 + 30 + 60]);
+    expect(report.markdown).toContain('### The platform\'s own parts');
+  });
+});
+
 describe('the report', () => {
   const { config, objects } = rendered();
 

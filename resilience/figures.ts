@@ -1,0 +1,28 @@
+/**
+ * Published AWS figures and operating assumptions the report uses as inputs, named so a reader can
+ * check them. Times in seconds.
+ */
+export const FIGURES = {
+  auroraGlobalLag: { seconds: 1, source: 'Aurora global database: cross-region replication lag typically under 1 second (Aurora User Guide, "Using Amazon Aurora global databases")' },
+  auroraGlobalFailover: { seconds: 60, source: 'Aurora global database: managed cross-region failover/switchover typically completes in about a minute (RTO, Aurora User Guide)' },
+  auroraMultiAzFailover: { seconds: 30, source: 'Aurora Multi-AZ: writer failover to a reader in another AZ typically completes within 30 seconds; storage is replicated over 3 AZs (RPO 0)' },
+  crossRegionReplicaPromotion: { seconds: 300, source: 'RDS cross-region read replica: promotion takes minutes; RPO is the replica lag (seconds to minutes)' },
+  dynamoGlobalLag: { seconds: 1, source: 'DynamoDB global tables: replication typically within a second; every replica accepts writes (RTO 0)' },
+  elastiCacheFailover: { seconds: 60, source: 'ElastiCache Redis Multi-AZ: automatic failover promotes a replica, typically in under a minute' },
+  metricsToDecision: { seconds: 30, source: 'assumption: metrics-server scrapes every 15 s and the HPA acts on its next 15 s sync' },
+  karpenterNode: { seconds: 60, source: 'assumption: Karpenter launches and registers a node in about a minute when no spare capacity exists' },
+  podStart: { seconds: 60, source: 'assumption: image pull and JVM start to readiness; the startup probe allows up to 180 s' },
+  nodeMonitorGrace: {
+    seconds: 50,
+    source: 'node-monitor-grace-period: the node lifecycle controller marks a silent node NotReady and taints it unreachable after 50 s (Kubernetes default since 1.32, kubernetes/kubernetes#126287; EKS does not publish its value)',
+  },
+  leaderLease: { seconds: 15, source: 'controller-runtime leader election: a standby takes over once the leader\'s 15 s lease lapses (pkg/manager defaults; the load balancer controller and Karpenter set no other)' },
+  evacuationDecision: {
+    seconds: 600,
+    source: 'assumption: the NodesNotReady alarm fires about 3 minutes after the loss, a person confirms the zone is impaired and pushes the evacuation commit (docs/operations.md, "A zone degrades"): 10 minutes in all',
+  },
+  gitopsApply: {
+    seconds: 60,
+    source: 'Argo CD applies the commit: the runbook asks for a hard refresh, then a sync of the platform application (under a minute); without it Argo CD polls every 120 s plus up to 60 s of jitter (argo-cd v3.4.4 cmd/argocd-application-controller: defaultAppResyncPeriod 120, jitter 60), up to 120 s more',
+  },
+} as const;
