@@ -31,6 +31,8 @@ export interface RegionalAlarmsProps {
 export class RegionalAlarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[];
+  /** Nodes of the cluster not ready: a node, or a zone, lost (also in `alarms`). */
+  readonly nodesNotReady: cloudwatch.Alarm;
   /** The alarms customers feel: the ALB's and the ui's 5xx responses (also in `alarms`). */
   readonly customerAlarms: cloudwatch.Alarm[];
 
@@ -96,6 +98,23 @@ export class RegionalAlarms extends Construct {
       );
     };
     this.alarms.push(lag('OrdersRpoLag', 'orders', 'AuroraGlobalDBRPOLag', 'the RPO lag'), lag('CatalogReplicationLag', 'catalog', 'AuroraGlobalDBReplicationLag', 'the replication lag'));
+
+    // A node that stops reporting: the first sign of a lost zone, and the page that starts its evacuation
+    // (Karpenter keeps launching into a zone its NodePools list: resilience/zone-loss.ts). Container
+    // Insights' cluster_failed_node_count counts nodes with a failing condition (CloudWatch User Guide,
+    // "Amazon EKS and Kubernetes Container Insights metrics"); a NotReady node is one 50 s after it falls silent.
+    const cluster = `securecart-${props.config.name}-${stack.region}`;
+    this.nodesNotReady = new cloudwatch.Alarm(this, 'NodesNotReady', {
+      alarmDescription: `SecureCart ${props.config.name} ${stack.region}: nodes of ${cluster} not ready for 2 minutes. If they share a zone, it may be lost: runbook docs/operations.md#a-zone-degrades`,
+      metric: new cloudwatch.Metric({ namespace: 'ContainerInsights', metricName: 'cluster_failed_node_count', dimensionsMap: { ClusterName: cluster }, statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.nodesNotReady.addAlarmAction(new actions.SnsAction(this.topic));
+    this.nodesNotReady.addOkAction(new actions.SnsAction(this.topic));
+    this.alarms.push(this.nodesNotReady);
     new CfnOutput(stack, 'AlarmTopicArn', { value: this.topic.topicArn });
   }
 }

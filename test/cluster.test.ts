@@ -557,6 +557,27 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     }
   });
 
+  test('nodes not ready for 2 minutes page the operators, pointing at the zone-loss runbook', () => {
+    const alarms = resourcesOf(t(), 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .filter((a) => a.Namespace === 'ContainerInsights');
+    // Container Insights (the CloudWatch observability add-on) publishes cluster_failed_node_count per
+    // ClusterName (CloudWatch User Guide, "Amazon EKS and Kubernetes Container Insights metrics").
+    expect(alarms).toEqual([
+      expect.objectContaining({
+        MetricName: 'cluster_failed_node_count',
+        Dimensions: [{ Name: 'ClusterName', Value: `securecart-prod-${regionName}` }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 2,
+        Period: 60,
+      }),
+    ]);
+    expect(alarms[0].AlarmDescription).toContain('docs/operations.md#a-zone-degrades');
+    expect(fs.readFileSync(path.join(__dirname, '..', 'docs', 'operations.md'), 'utf8')).toMatch(/^## A zone degrades$/m);
+    expect(alarms[0].AlarmActions).toHaveLength(1);
+  });
+
   test('outputs every value the charts read from this stack', () => {
     const outputs = Object.keys(t().toJSON().Outputs);
     expect(outputs).toEqual(expect.arrayContaining([...Object.values(REGIONAL_OUTPUT_KEYS), 'WebAclArn', 'CertificateArn']));
