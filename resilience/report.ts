@@ -19,7 +19,7 @@ import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution, ZoneSpre
 
 /** A rendered object, as much of it as the report reads. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Rendered = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any };
+export type Rendered = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any };
 
 
 export interface ServiceRegionResult {

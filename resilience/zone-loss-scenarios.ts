@@ -99,6 +99,8 @@ export function zoneLossScenarios(input: {
   minReplicas: number;
   maxReplicas: number;
   required: number;
+  /** The zone lost. @default the first zone, which the spread fills first (the most pods) */
+  lostZone?: string;
 }): ZoneLossScenario[] {
   const spread = zoneSpreadOf(input.deployment) ?? { maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' };
   const timings = zoneLossTimings(input.deployment);
@@ -108,7 +110,7 @@ export function zoneLossScenarios(input: {
     const needed = load === 'normal' ? input.required : input.maxReplicas;
     const perZone = zoneDistribution(pods, { zones: input.zones.length, maxSkew: spread.maxSkew, whenUnsatisfiable: 'DoNotSchedule' }).balanced;
     const podsPerZone = Object.fromEntries(input.zones.map((z, i) => [z, perZone[i]]));
-    const lostZone = input.zones[0];
+    const lostZone = input.lostZone ?? input.zones[0];
     for (const [room, mitigation] of [
       ['room', 'none'],
       ['no room', 'none'],
