@@ -1,9 +1,11 @@
 import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DRILLS_VERSION } from '../config/drills';
 import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
 import { PlatformConfig, RegionConfig, ServiceName } from '../config/schema';
 import { PORTS } from './constants';
+import { FaultInjectionAccess } from './constructs/fault-injection-access';
 import { HighlyAvailableService } from './constructs/highly-available-service';
 import { BACKEND_PORTS, imageVersion, workloadSpecs } from './workloads';
 
@@ -16,10 +18,12 @@ export interface AppsChartProps extends ChartProps {
 /**
  * The shop's five services in one region, sized for that region (a warm standby runs its own, smaller
  * floors), with NetworkPolicies that open exactly the call graph:
- * ALB -> ui -> catalog / carts / orders / checkout, checkout -> orders, each backend to its store.
+ * ALB -> ui -> catalog / carts / orders / checkout, checkout -> orders, each backend to its store;
+ * and the Kubernetes access of the FIS pod drills.
  */
 export class AppsChart extends Chart {
   readonly services: Record<ServiceName, HighlyAvailableService>;
+  readonly faultInjection: FaultInjectionAccess;
 
   constructor(scope: Construct, id: string, props: AppsChartProps) {
     super(scope, id, { ...props, namespace: props.config.namespace });
@@ -45,9 +49,15 @@ export class AppsChart extends Chart {
         automountServiceAccountToken: spec.automountServiceAccountToken,
         secretFiles: spec.secretFiles,
         drainSeconds: spec.drainSeconds,
+        // FIS pod actions fail on read-only root filesystems: writable only while drills.allowPodFaults is on.
+        readOnlyRootFilesystem: !config.drills.allowPodFaults,
       });
     }
     this.services = services;
+
+    // The FIS pod drills' access to this namespace (cluster/fault-injection maps the experiment roles to
+    // its user). Rendered whatever drills.allowPodFaults says: it grants nothing until FIS runs a drill.
+    this.faultInjection = new FaultInjectionAccess(this, 'fault-injection', { instance: `fault-injection-${config.name}`, version: DRILLS_VERSION });
 
     // The ALB sends traffic from its nodes in the public subnets straight to pod IPs (IP targets); pods
     // themselves have VPC addresses, so the whole VPC CIDR would let any pod of the cluster in.

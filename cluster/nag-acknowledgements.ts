@@ -8,6 +8,8 @@
  * logical id that CDK derives from a construct path (EKS' internal providers refer to each other by it).
  */
 
+import { AZ_POWER_CONSTRUCT_PREFIX, DRILLS_CONSTRUCT_ID, POD_CPU_STRESS_CONSTRUCT_ID, POD_DELETE_CONSTRUCT_ID } from './fault-injection/construct-ids';
+
 export interface Acknowledgement {
   /** Which stacks: one per region, the global data stack or the health stack. */
   readonly stacks: 'regional' | 'global' | 'health';
@@ -28,6 +30,13 @@ const LAMBDA_VPC = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AW
 const NODE_POLICIES = ['AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy'].map(
   (p) => `Policy::arn:<AWS::Partition>:iam::aws:policy/${p}`,
 );
+
+/**
+ * The role policies of the AZ power drills, one per zone, named by the zone's letter
+ * (cluster/fault-injection/construct-ids.ts): every letter, so that a region whose zones are a, c, d
+ * (or a future one with more) is covered without listing zones here.
+ */
+const AZ_POWER_ROLE_POLICIES = [...'abcdefghijklmnopqrstuvwxyz'].map((l) => `${DRILLS_CONSTRUCT_ID}/${AZ_POWER_CONSTRUCT_PREFIX}${l.toUpperCase()}/Role/DefaultPolicy/Resource`);
 
 export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
   // The EKS cluster.
@@ -274,6 +283,33 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
     paths: ['SyntheticShopper/Artifacts/Resource'],
     rule: 'AwsSolutions-S1',
     reason: 'Synthetic shopper run artifacts (logs, HAR files), expired after 14 days: private, TLS only, written by the canary role alone; access logs of them would add nothing an investigation needs.',
+  },
+  // The FIS drills (cluster/fault-injection): one role per experiment template.
+  {
+    stacks: 'regional',
+    paths: AZ_POWER_ROLE_POLICIES,
+    rule: 'AwsSolutions-IAM5',
+    findings: [
+      'Resource::*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}:{account}:instance/*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}:{account}:network-acl/*',
+      'Resource::arn:<AWS::Partition>:ec2:{region}:*:prefix-list/*',
+      'Resource::arn:<AWS::Partition>:kms:{region}:{account}:key/*',
+      'Resource::arn:<AWS::Partition>:rds:{region}:{account}:cluster:securecart-{env}-*',
+      'Resource::arn:<AWS::Partition>:rds:{region}:{account}:cluster:*',
+      'Resource::arn:<AWS::Partition>:elasticache:{region}:{account}:replicationgroup:securecart-{env}-*',
+      'Resource::arn:<AWS::Partition>:elasticache:{region}:{account}:replicationgroup:*',
+    ],
+    reason:
+      "FIS AZ power drill of one zone (cluster/fault-injection/az-power.ts): nodes, FIS's cloned network ACLs, the EBS key and ACK's stores are named at run time. Stop/start only on this cluster's node tags in the template's zone (ec2:AvailabilityZone); network ACLs only with or tagged managedByFIS=true, in this VPC; kms:CreateGrant only via EC2 with kms:GrantIsForAWSResource; failover and Redis power only on this environment's name prefix and ACK tags. '*' only for reads without a resource type, ec2:InjectApiError (no resource type; both FisActionId and FisTargetArns in one statement) and log delivery (no resource type). Cluster and replication group wildcards are Describe calls.",
+  },
+  {
+    stacks: 'regional',
+    paths: [POD_DELETE_CONSTRUCT_ID, POD_CPU_STRESS_CONSTRUCT_ID].map((id) => `${DRILLS_CONSTRUCT_ID}/${id}/Role/DefaultPolicy/Resource`),
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::*'],
+    reason:
+      'FIS EKS pod drills: ec2:DescribeSubnets, tag:GetResources and the CloudWatch Logs log-delivery actions have no resource type in the Service Authorization Reference; eks:DescribeCluster is on this cluster only, and what the pod may do in Kubernetes is the namespaced Role of the charts.',
   },
   {
     stacks: 'global',

@@ -175,6 +175,15 @@ describe('HighlyAvailableService', () => {
     expect(container.imagePullPolicy).toBe('IfNotPresent');
   });
 
+  test('a writable root filesystem only when asked (FIS pod actions need it), everything else the same', () => {
+    const { container } = synth({ readOnlyRootFilesystem: false });
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(false);
+    const { securityContext, ...rest } = container;
+    const { securityContext: defaultContext, ...defaultRest } = synth().container;
+    expect({ ...securityContext, readOnlyRootFilesystem: true }).toEqual(defaultContext);
+    expect(rest).toEqual(defaultRest);
+  });
+
   test('has its own service account, without a token unless it calls AWS', () => {
     const plain = synth();
     expect(plain.pod.serviceAccountName).toBe('web');

@@ -102,6 +102,14 @@ export interface HighlyAvailableServiceProps {
    */
   readonly drainSeconds?: number;
   /**
+   * Give the container a read-only root filesystem (its writable /tmp is an emptyDir either way). Only
+   * the FIS drills turn it off: FIS can only follow its EKS pod actions in containers whose root
+   * filesystem is writable, and fails every one of them otherwise (FIS User Guide, "EKS Pod actions",
+   * Limitations: https://docs.aws.amazon.com/fis/latest/userguide/eks-pod-actions.html).
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
    * Seconds pods stay bound to a node that stopped answering (NotReady or unreachable) before they are
    * evicted and rescheduled elsewhere. Kubernetes' default is 300 s: five minutes of lost capacity per
    * lost node or zone for a stateless service that can simply start elsewhere.
@@ -201,7 +209,7 @@ export class HighlyAvailableService extends Construct {
         ensureNonRoot: true,
         user: RUN_AS_USER,
         group: RUN_AS_USER,
-        readOnlyRootFilesystem: true,
+        readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
         allowPrivilegeEscalation: false,
         privileged: false,
         capabilities: { drop: [kplus.Capability.ALL] },
@@ -240,7 +248,7 @@ export class HighlyAvailableService extends Construct {
         : undefined,
     });
     for (const v of props.env ?? []) container.env.addVariable(v.name, this.envValue(v));
-    // The images write to /tmp (JVM, Node); the root filesystem stays read-only.
+    // The images write to /tmp (JVM, Node); the root filesystem stays read-only (unless a drill needs it).
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(256) }));
     for (const files of props.secretFiles ?? []) {
       const secret = kplus.Secret.fromSecretName(this, `Files-${files.secretName}`, files.secretName);

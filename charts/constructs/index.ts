@@ -4,3 +4,4 @@ export * from './namespace-baseline';
 export * from './redis-replication-group';
 export * from './shop-node-pool';
 export * from './failover-ingress';
+export * from './fault-injection-access';
