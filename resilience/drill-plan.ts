@@ -3,19 +3,18 @@
  * what the models predict, and which commands and metrics show whether the prediction held. Pure: the
  * command reads the config and the rendered manifests and passes them in.
  */
+import { DrillScenario, STOP_INSTANCES_TARGET_QUOTA } from '../config/drills';
 import { PlatformConfig, SERVICE_NAMES } from '../config/schema';
 import { evictionsAllowed, scaleOut, ScaleUpBehavior } from './capacity';
 import { FIGURES } from './figures';
 import { buildReport, Rendered, ResilienceReport } from './report';
 import { nodePoolZones, RenderedObject, zoneLossScenarios } from './zone-loss-scenarios';
 
-export type DrillScenarioName = 'az-power' | 'pod-delete' | 'pod-cpu-stress';
-
 export interface DrillPlanInput {
   readonly config: PlatformConfig;
   /** Rendered objects per region (what Argo CD applies). */
   readonly rendered: Record<string, Rendered[]>;
-  readonly scenario: DrillScenarioName;
+  readonly scenario: DrillScenario;
   readonly region: string;
   /** The zone of an AZ drill. @default the region's first zone */
   readonly zone?: string;
@@ -55,6 +54,20 @@ export function drillPlan(input: DrillPlanInput): string[] {
     '',
     '## Before',
     '',
+    ...(scenario !== 'az-power' && !config.drills.allowPodFaults
+      ? [
+          '- **Not ready yet**: FIS fails every EKS pod action while the target containers have a read-only root filesystem (FIS User Guide, "EKS Pod actions", Limitations), and this environment renders them read-only. For the drill window: set `drills.allowPodFaults: true`, `npm run synth`, commit, push, and wait for the rollout',
+          `    kubectl -n ${config.namespace} rollout status deployment --timeout=10m`,
+          '  and set it back to false afterwards.',
+        ]
+      : []),
+    ...(scenario === 'az-power'
+      ? [
+          `- FIS stops at most a quota of instances per action (Service Quotas ${STOP_INSTANCES_TARGET_QUOTA.serviceCode} ${STOP_INSTANCES_TARGET_QUOTA.quotaCode}, ${STOP_INSTANCES_TARGET_QUOTA.defaultValue} by default): the zone's nodes must fit, or the drill fails (raise the quota first).`,
+          `    kubectl get nodes -l topology.kubernetes.io/zone=${zone} --no-headers | wc -l`,
+          `    aws service-quotas get-service-quota ${aws} --service-code ${STOP_INSTANCES_TARGET_QUOTA.serviceCode} --quota-code ${STOP_INSTANCES_TARGET_QUOTA.quotaCode} --query Quota.Value`,
+        ]
+      : []),
     '- Nothing else is broken: no alarm of the environment in ALARM, every Deployment at its desired count.',
     `    aws cloudwatch describe-alarms ${aws} --state-value ALARM --alarm-name-prefix securecart-${config.name} --query 'MetricAlarms[].AlarmName'   # []`,
     `    kubectl -n ${config.namespace} get deploy    # READY = UP-TO-DATE everywhere`,
