@@ -23,7 +23,9 @@ export type ReplicaMode =
   /** One leader, the others wait on a Lease (controller-runtime: 15 s lease, 10 s renew deadline). */
   | 'leader-election'
   /** One replica: after a zone loss it is back once evicted, rescheduled and started. */
-  | 'single';
+  | 'single'
+  /** A DaemonSet: a pod on every node, so every surviving node keeps one. */
+  | 'per-node';
 
 export interface PlatformComponent {
   /** Release or add-on name. */
@@ -40,6 +42,8 @@ export interface PlatformComponent {
   readonly pdbMaxUnavailable?: number;
   /** A StatefulSet pod on a lost node is never replaced until someone deletes it (kubernetes/kubernetes#54368). @default false */
   readonly statefulSet?: boolean;
+  /** Where the runbook brings it back by hand, when nothing does it by itself. @default none */
+  readonly manualRecovery?: string;
   /** Where the defaults and the keys were read. */
   readonly source: string;
 }
@@ -107,14 +111,24 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     source: 'aws/karpenter-provider-aws chart 1.14.1 values.yaml (replicas 2, podDisruptionBudget maxUnavailable 1, zone spread, CriticalAddonsOnly toleration); kubernetes-sigs/karpenter v1.14.1 pkg/operator/operator.go (leader election)',
   },
   {
-    name: 'argocd-server, argocd-repo-server, argocd-applicationset-controller',
-    role: 'turn the evacuation commit (regions[].evacuatedZones) into NodePools: the zone-loss mitigation goes through git',
+    name: 'argocd-repo-server',
+    role: 'renders the evacuation commit (regions[].evacuatedZones) for the application controller: the zone-loss mitigation goes through git',
     neededDuringZoneLoss: true,
     replicas: 2,
     mode: 'active-active',
     zoneSpread: true,
     pdbMaxUnavailable: 1,
-    source: 'argoproj/argo-helm argo-cd chart 10.1.x values.yaml (every component 1 replica, PDBs off); the applicationset controller elects a leader when replicas > 1 (templates/_helpers.tpl)',
+    source: 'argoproj/argo-helm argo-cd chart 10.1.x values.yaml (repoServer.replicas 1, pdb off by default); argo-cd v3.4 docs/operator-manual/high_availability.md (repo-server scales horizontally)',
+  },
+  {
+    name: 'argocd-server, argocd-applicationset-controller',
+    role: 'not needed: the runbook uses kubectl (the UI and the CLI are a convenience), and no ApplicationSet is in the evacuation path',
+    neededDuringZoneLoss: false,
+    replicas: 2,
+    mode: 'leader-election',
+    zoneSpread: true,
+    pdbMaxUnavailable: 1,
+    source: 'argoproj/argo-helm argo-cd chart 10.1.x values.yaml (server and applicationSet 1 replica); templates/_helpers.tpl: the applicationset controller elects a leader when replicas > 1 (the servers all serve)',
   },
   {
     name: 'argocd-application-controller',
@@ -123,6 +137,7 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     replicas: 1,
     mode: 'single',
     statefulSet: true,
+    manualRecovery: 'docs/operations.md#a-zone-degrades, step 3',
     source: 'argoproj/argo-helm argo-cd chart 10.1.x (controller.replicas 1, a StatefulSet unless the alpha dynamicClusterDistribution); argo-cd v3.4 docs/operator-manual/high_availability.md (replicas shard clusters)',
   },
   {
@@ -132,6 +147,22 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     replicas: 1,
     mode: 'single',
     source: 'argoproj/argo-helm argo-cd chart 10.1.x templates/redis/deployment.yaml (replicas 1)',
+  },
+  {
+    name: 'cloudwatch-agent (Container Insights)',
+    role: 'publishes cluster_failed_node_count, the metric of the NodesNotReady page that starts the evacuation; one agent on every node, the cluster-level metrics from the one that holds the cwagent-clusterleader lock',
+    neededDuringZoneLoss: true,
+    replicas: 0,
+    mode: 'per-node',
+    source: 'aws-observability/helm-charts amazon-cloudwatch-observability 4.10.1 values.yaml (agent.mode daemonset, global tolerations Exists); the cwagent-clusterleader ConfigMap lock from AWS\'s Container Insights agent RBAC (CloudWatch User Guide, "Set up the CloudWatch agent to collect cluster metrics")',
+  },
+  {
+    name: 'amazon-cloudwatch-observability operator',
+    role: 'not needed: it manages the agents and its pod webhooks fail open (admissionWebhooks.failurePolicy Ignore); one replica, the EKS add-on\'s defaults',
+    neededDuringZoneLoss: false,
+    replicas: 1,
+    mode: 'single',
+    source: 'aws-observability/helm-charts amazon-cloudwatch-observability 4.10.1 values.yaml (replicaCount 1, admissionWebhooks.failurePolicy Ignore)',
   },
   {
     name: 'external-dns',

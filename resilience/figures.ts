@@ -16,13 +16,19 @@ export const FIGURES = {
     seconds: 50,
     source: 'node-monitor-grace-period: the node lifecycle controller marks a silent node NotReady and taints it unreachable after 50 s (Kubernetes default since 1.32, kubernetes/kubernetes#126287; EKS does not publish its value)',
   },
+  failedLaunch: {
+    seconds: 300,
+    source:
+      "a launch into the lost zone that fails before Karpenter picks again: an InsufficientInstanceCapacity error (what the FIS drill injects) fails in seconds and marks the zone's offerings unavailable for 3 minutes (karpenter-provider-aws v1.14.1 pkg/cache/cache.go UnavailableOfferingsTTL); any other error leaves the NodeClaim until the 5-minute launch timeout (kubernetes-sigs/karpenter v1.14.1 pkg/controllers/nodeclaim/lifecycle/liveness.go:57-59). Which one a dead zone returns is not documented: the model takes the 5 minutes",
+  },
   leaderLease: { seconds: 15, source: 'controller-runtime leader election: a standby takes over once the leader\'s 15 s lease lapses (pkg/manager defaults; the load balancer controller and Karpenter set no other)' },
   evacuationDecision: {
     seconds: 600,
-    source: 'assumption: the NodesNotReady alarm fires about 3 minutes after the loss, a person confirms the zone is impaired and pushes the evacuation commit (docs/operations.md, "A zone degrades"): 10 minutes in all',
+    source:
+      'assumption: the NodesNotReady alarm fires about 3 minutes after the loss; a person confirms the zone is lost, deletes Argo CD\'s application controller pod if it was there, and pushes the evacuation commit (docs/operations.md, "A zone degrades", steps 1 to 4): 10 minutes in all',
   },
   gitopsApply: {
     seconds: 60,
-    source: 'Argo CD applies the commit: the runbook asks for a hard refresh, then a sync of the platform application (under a minute); without it Argo CD polls every 120 s plus up to 60 s of jitter (argo-cd v3.4.4 cmd/argocd-application-controller: defaultAppResyncPeriod 120, jitter 60), up to 120 s more',
+    source: 'Argo CD applies the commit: the runbook asks for a hard refresh of the platform application, which syncs itself (automated sync; under a minute); without it Argo CD polls every 120 s plus up to 60 s of jitter (argo-cd v3.4.4 cmd/argocd-application-controller: defaultAppResyncPeriod 120, jitter 60), up to 120 s more',
   },
 } as const;

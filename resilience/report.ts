@@ -11,8 +11,9 @@ import { cpuMillis, PlatformConfig, SERVICE_NAMES, ServiceName } from '../config
 import { EXTERNAL_DNS_PREFIX } from '../charts/constants';
 import { failoverModel, FailoverModel, SHOPPER_INTERVAL_SECONDS } from './failover';
 import { FIGURES } from './figures';
-import { nodePoolZones, platformComponentRows, PlatformComponentRow, unreachableToleration, zoneLossScenarios, ZoneLossScenario, zoneSpreadOf } from './zone-loss-scenarios';
-import { evacuate, simulateZoneLoss, ZoneLossCase, ZoneLossOutcome } from './zone-loss';
+import { nodePoolZones, platformComponentRows, platformViolations, PlatformComponentRow, unreachableToleration, zoneLossScenarios, ZoneLossScenario, zoneLossTimings, zoneSpreadOf } from './zone-loss-scenarios';
+import { Mitigation, PlacedPod, ZoneLossCase, zoneLossTimeline, ZoneLossTimeline } from './zone-loss';
+import { launchableZones } from '../config/karpenter';
 
 export { FIGURES } from './figures';
 import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution, ZoneSpread } from './capacity';
@@ -121,7 +122,9 @@ function analyseService(config: PlatformConfig, region: string, objects: Rendere
     (o) => o.kind === 'PodDisruptionBudget' && Object.entries(o.spec.selector.matchLabels as Record<string, string>).every(([k, v]) => podLabels[k] === v),
   );
   const zoneRule = (deployment.spec.template.spec.topologySpreadConstraints ?? []).find((c: any) => c.topologyKey === 'topology.kubernetes.io/zone');
-  const zones = config.regions.find((r) => r.name === region)!.availabilityZones.length;
+  // The zones the region runs in: an evacuated zone holds nothing (config/karpenter.ts launchableZones).
+  const liveZones = launchableZones(config.regions.find((r) => r.name === region)!);
+  const zones = liveZones.length;
   // Without a zone rule nothing keeps replicas apart: treat it as ScheduleAnyway (no guarantee).
   const spread: ZoneSpread = zoneRule
     ? { zones, maxSkew: zoneRule.maxSkew, whenUnsatisfiable: zoneRule.whenUnsatisfiable }
@@ -150,7 +153,7 @@ function analyseService(config: PlatformConfig, region: string, objects: Rendere
     scaleOutSteps: up.steps,
     tolerationSeconds: unreachableToleration(deployment),
     zoneLoss: zoneLossScenarios({
-      zones: config.regions.find((r) => r.name === region)!.availabilityZones,
+      zones: liveZones,
       deployment,
       nodePools: nodePoolZones(objects, deployment.spec.template.spec.tolerations ?? []),
       minReplicas: min,
@@ -236,13 +239,15 @@ function analyseData(config: PlatformConfig, rendered: Record<string, Rendered[]
 /** One zone-loss design, run through both schedulers for one service at the peak with no spare room. */
 export interface MitigationAlternative {
   readonly design: string;
-  readonly outcome: ZoneLossOutcome;
+  readonly timeline: ZoneLossTimeline;
+  /** Pods placed, by zone, before and after any evacuation. */
+  readonly placed: PlacedPod[];
   readonly verdict: string;
 }
 
 /**
  * The designs considered for the dead-zone trap, computed, not asserted: the first primary service at
- * its ceiling, zone lost, no spare room. Zonal shift (Karpenter's, EKS's, ARC autoshift) is the
+ * its ceiling, a zone lost, no spare room. Zonal shift (Karpenter's, EKS's, ARC autoshift) is the
  * as-rendered row: it marks the zone's offerings unavailable (karpenter-provider-aws v1.14.1
  * pkg/providers/instancetype/offering/base_resolver.go:135) or cordons nodes that are already tainted,
  * and leaves the domain (designs/zonal-shift.md:21 "kube-scheduler changes are necessary").
@@ -250,7 +255,7 @@ export interface MitigationAlternative {
 function mitigationAlternatives(config: PlatformConfig, s: ServiceRegionResult, objects: Rendered[]): MitigationAlternative[] {
   const peak = s.zoneLoss.find((z) => z.load === 'peak' && z.room === 'no room' && z.mitigation === 'none')!;
   const deployment = find(objects, 'Deployment', s.service);
-  const zones = config.regions.find((r) => r.name === s.region)!.availabilityZones;
+  const zones = launchableZones(config.regions.find((r) => r.name === s.region)!);
   const pools = nodePoolZones(objects, deployment.spec.template.spec.tolerations ?? []);
   const base: ZoneLossCase = {
     zones,
@@ -260,16 +265,20 @@ function mitigationAlternatives(config: PlatformConfig, s: ServiceRegionResult, 
     nodePools: pools,
     spareRoom: 0,
   };
-  const run = (design: string, c: ZoneLossCase, verdict: string) => ({ design, outcome: simulateZoneLoss(c), verdict });
-  const evacuated = evacuate(pools, peak.lostZone);
+  const timings = zoneLossTimings(deployment);
+  const run = (design: string, c: ZoneLossCase, mitigation: Mitigation, why: string): MitigationAlternative => {
+    const timeline = zoneLossTimeline(c, mitigation, s.maxReplicas, timings);
+    const placed = [...timeline.outcome.placed, ...(timeline.afterEvacuation?.placed ?? [])];
+    return { design, timeline, placed, verdict: `${timeline.neverBack ? `${timeline.neverBack} stuck` : 'all placed'}: ${why}` };
+  };
   return [
-    run('as rendered, nothing done', base, 'the trap: Karpenter may only launch into the lost zone'),
-    run('zonal shift: Karpenter enableZonalShift, EKS zonal shift, ARC zonal autoshift', base, 'rejected: same domains; Karpenter only stops trying the lost zone'),
-    run(`evacuation: regions[].evacuatedZones = [${peak.lostZone}] (chosen)`, { ...base, nodePools: evacuated }, 'chosen: one commit, no pod restarted, spread kept'),
-    run(`required node affinity zone NotIn [${peak.lostZone}] on the pods`, { ...base, podAllowedZones: zones.filter((z) => z !== peak.lostZone) }, 'rejected: a new pod template rolls every pod of every service mid-incident'),
-    run('whenUnsatisfiable: ScheduleAnyway', { ...base, spread: { ...base.spread, whenUnsatisfiable: 'ScheduleAnyway' } }, 'rejected: nothing keeps replicas apart, so no survivor count is guaranteed'),
-    run('minDomains: 3, zone evacuated', { ...base, nodePools: evacuated, spread: { ...base.spread, minDomains: 3 } }, 'rejected: two domains left < 3, so the minimum is 0 and nothing fits'),
-    run('nodeTaintsPolicy left at Ignore, zone evacuated', { ...base, nodePools: evacuated, spread: { ...base.spread, nodeTaintsPolicy: 'Ignore' } }, 'why Honor: the lost nodes would keep the zone a domain'),
+    run('as rendered, nothing done', base, 'none', 'the dead-zone trap, until the zone returns'),
+    run('zonal shift: Karpenter enableZonalShift, EKS zonal shift, ARC zonal autoshift', base, 'none', 'rejected: the same domains; Karpenter only stops trying the lost zone'),
+    run(`evacuation: regions[].evacuatedZones = [${peak.lostZone}] (chosen)`, base, 'evacuation', 'chosen: one commit, no pod restarted, the spread kept'),
+    run(`required node affinity zone NotIn [${peak.lostZone}] on the pods`, { ...base, podAllowedZones: zones.filter((z) => z !== peak.lostZone) }, 'none', 'rejected: a new pod template rolls every pod of every service mid-incident (and someone must write it)'),
+    run('whenUnsatisfiable: ScheduleAnyway', { ...base, spread: { ...base.spread, whenUnsatisfiable: 'ScheduleAnyway' } }, 'none', 'rejected: nothing keeps replicas apart, so no survivor count is guaranteed'),
+    run('minDomains: 3, zone evacuated', { ...base, spread: { ...base.spread, minDomains: 3 } }, 'evacuation', 'rejected: two domains left < 3, so the minimum is 0 and nothing fits'),
+    run('nodeTaintsPolicy left at Ignore, zone evacuated', { ...base, spread: { ...base.spread, nodeTaintsPolicy: 'Ignore' } }, 'evacuation', 'why Honor: the lost nodes would keep the zone a domain'),
   ];
 }
 
@@ -290,17 +299,21 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
       const back = z.timeline.neededBackSeconds;
       if (back === null || back > config.budgets.zoneLossRecoverySeconds) {
         violations.push(
-          `AZ loss in ${s.region} at ${z.load} load: ${s.service} is back to the ${z.needed} pods it needs ${back === null ? `never while the zone is out (${z.timeline.neverBack} pod(s) stay Pending even with ${z.lostZone} evacuated: ${(z.timeline.afterEvacuation ?? z.timeline.outcome).stuckReason})` : `after ${back} s`}, budget ${config.budgets.zoneLossRecoverySeconds} s: ${back === null ? 'give its zone spread nodeTaintsPolicy Honor and no minDomains, and every NodePool a zone requirement' : 'raise its floor (services.' + s.service + '.regions.' + s.region + '.minReplicas) so the survivors carry more, or raise budgets.zoneLossRecoverySeconds'}`,
+          `AZ loss in ${s.region} at ${z.load} load: ${s.service} is back to the ${z.needed} pods it needs ${back === null ? `never while the zone is out (${z.timeline.neverBack} pod(s) stay Pending even with ${z.lostZone} evacuated: ${(z.timeline.afterEvacuation ?? z.timeline.outcome).stuckReason})` : `after ${back} s`}, budget ${config.budgets.zoneLossRecoverySeconds} s: ${
+            back === null
+              ? 'give its zone spread nodeTaintsPolicy Honor and no minDomains, and every NodePool a zone requirement'
+              : z.load === 'normal'
+                ? `raise its floor (services.${s.service}.regions.${s.region}.minReplicas) so the survivors carry the load, or raise budgets.zoneLossRecoverySeconds`
+                : 'at the peak only a faster evacuation or spare room on the surviving nodes helps; or raise budgets.zoneLossRecoverySeconds'
+          }`,
         );
       }
     }
   }
 
-  const zoneCount = config.regions.find((r) => r.name === config.primaryRegion)!.availabilityZones.length;
+  const zoneCount = launchableZones(config.regions.find((r) => r.name === config.primaryRegion)!).length;
   const platform = platformComponentRows(zoneCount);
-  for (const p of platform.filter((x) => x.component.neededDuringZoneLoss && x.component.mode !== 'single' && x.survivors < 1)) {
-    violations.push(`AZ loss: ${p.component.name}, which the shop needs during a zone loss, keeps no replica: run at least 2 spread over zones (config/platform-components.ts)`);
-  }
+  violations.push(...platformViolations(platform));
   const alternatives = mitigationAlternatives(config, services.find((x) => x.primary)!, rendered[config.primaryRegion]);
 
   const publicHost = publicHostname(config);
@@ -458,12 +471,12 @@ function zoneLossMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'mar
   const cell = (z: ZoneLossScenario) => {
     const t = z.timeline;
     const stuck = t.neverBack ? ` (${t.neverBack} stuck)` : '';
-    const tied = [...t.outcome.placed, ...(t.afterEvacuation?.placed ?? [])].some((p) => p.lostZoneTied) ? ' †' : '';
+    const tied = [...t.outcome.placed, ...(t.afterEvacuation?.placed ?? [])].some((p) => p.afterFailedLaunch) ? ' †' : '';
     return `${seconds(t.neededBackSeconds)}${stuck}${tied}`;
   };
-  const placedText = (o: ZoneLossOutcome) => {
+  const placedText = (placed: PlacedPod[]) => {
     const byZone = new Map<string, number>();
-    for (const p of o.placed) byZone.set(p.zone, (byZone.get(p.zone) ?? 0) + 1);
+    for (const p of placed) byZone.set(p.zone, (byZone.get(p.zone) ?? 0) + 1);
     return byZone.size ? [...byZone].map(([z, n]) => `${n} in ${z}`).join(', ') : 'none';
   };
   const primaryService = r.services.find((x) => x.primary)!;
@@ -479,9 +492,12 @@ function zoneLossMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'mar
     '',
     `Every design considered, run through both schedulers for ${primaryService.service} in ${primaryService.region} at its ceiling (${primaryService.maxReplicas} pods, ${primaryService.perZoneAtMax.join('/')}), ${primaryService.zoneLoss[3].lostZone} lost, no spare room:`,
     '',
-    '| design | kube-scheduler domains | Karpenter domains | replacements placed | stuck | verdict |',
+    '| design | kube-scheduler domains | Karpenter domains (after the change) | replacements placed | all back after | verdict |',
     '|---|---|---|---|---|---|',
-    ...r.alternatives.map((a) => `| ${a.design} | ${a.outcome.schedulerDomains.join(', ')} | ${a.outcome.karpenterDomains.join(', ')} | ${placedText(a.outcome)} | ${a.outcome.stuck} | ${a.verdict} |`),
+    ...r.alternatives.map((a) => {
+      const o = a.timeline.afterEvacuation ?? a.timeline.outcome;
+      return `| ${a.design} | ${o.schedulerDomains.join(', ')} | ${o.karpenterDomains.join(', ')} | ${placedText(a.placed)} | ${seconds(a.timeline.neededBackSeconds)} | ${a.verdict} |`;
+    }),
     '',
     '### Zone loss per service and region',
     '',
@@ -498,17 +514,17 @@ function zoneLossMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'mar
       }),
     ),
     '',
-    '† Karpenter picks at random among the zones with the fewest pods, the lost one included (topologygroup.go:226): it may first try the lost zone, fail, and pick again.',
+    `† after a failed launch into the lost zone (${FIGURES.failedLaunch.seconds} s in the model): Karpenter picks at random among the zones with the fewest pods, the lost one included (topologygroup.go:226), and may try there first.`,
     '',
     '### The platform\'s own parts',
     '',
-    'The recovery above needs cluster components that must survive the zone too (config/platform-components.ts, wired in cluster/addons/high-availability.ts). All of them are evicted 30 s after their node is lost (Kubernetes would wait 300 s).',
+    'The recovery above needs cluster components that must survive the zone too (config/platform-components.ts, wired in cluster/addons/high-availability.ts). The pods of every component configured there are evicted 30 s after their node is lost (Kubernetes would wait 300 s); the Container Insights agents are a DaemonSet, and the observability operator keeps the EKS add-on\'s defaults. Those needed must serve again before the evacuation is applied, or have a runbook step.',
     '',
     '| component | needed during a zone loss | replicas | zone spread, PDB | survivors of the worst zone loss | serves again | for |',
     '|---|---|---|---|---|---|---|',
     ...r.platform.map(
       (p) =>
-        `| ${p.component.name} | ${p.component.neededDuringZoneLoss ? 'yes' : 'no'} | ${p.component.replicas} (${p.component.mode}) | ${p.component.zoneSpread ? 'yes' : 'no'}, ${p.component.pdbMaxUnavailable !== undefined ? `maxUnavailable ${p.component.pdbMaxUnavailable}` : 'none'} | ${p.survivors} | ${p.backSeconds === null ? 'when a person acts' : seconds(p.backSeconds)}: ${p.how} | ${p.component.role} |`,
+        `| ${p.component.name} | ${p.component.neededDuringZoneLoss ? 'yes' : 'no'} | ${p.component.mode === 'per-node' ? 'one per node' : `${p.component.replicas} (${p.component.mode})`} | ${p.component.zoneSpread ? 'yes' : 'no'}, ${p.component.pdbMaxUnavailable !== undefined ? `maxUnavailable ${p.component.pdbMaxUnavailable}` : 'none'} | ${p.survivors === Number.POSITIVE_INFINITY ? 'one per surviving node' : p.survivors} | ${p.backSeconds === null ? 'when a person acts' : seconds(p.backSeconds)}: ${p.how} | ${p.component.role} |`,
     ),
     '',
   ];

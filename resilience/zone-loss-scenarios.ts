@@ -68,6 +68,7 @@ export function zoneLossTimings(deployment: RenderedObject): ZoneLossTimings {
     tolerationSeconds: unreachableToleration(deployment),
     podStartSeconds: FIGURES.podStart.seconds,
     karpenterNodeSeconds: FIGURES.karpenterNode.seconds,
+    failedLaunchSeconds: FIGURES.failedLaunch.seconds,
     evacuationSeconds: FIGURES.evacuationDecision.seconds + FIGURES.gitopsApply.seconds,
   };
 }
@@ -141,13 +142,36 @@ export interface PlatformComponentRow {
 }
 
 /** The platform components with their survivors over `zones` zones (config/platform-components.ts). */
-export function platformComponentRows(zones: number): PlatformComponentRow[] {
+export function platformComponentRows(zones: number, components: readonly PlatformComponent[] = PLATFORM_COMPONENTS): PlatformComponentRow[] {
   const evicted = FIGURES.nodeMonitorGrace.seconds + PLATFORM_EVICTION_SECONDS;
-  return PLATFORM_COMPONENTS.map((c) => {
+  return components.map((c) => {
+    if (c.mode === 'per-node') return { component: c, survivors: Number.POSITIVE_INFINITY, backSeconds: 0, how: 'every surviving node keeps its own' };
     const survivors = c.zoneSpread ? zoneDistribution(c.replicas, { zones, maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule' }).survivorsAfterZoneLoss : 0;
     if (survivors > 0 && c.mode === 'leader-election') return { component: c, survivors, backSeconds: FIGURES.leaderLease.seconds, how: `a standby takes the lease within ${FIGURES.leaderLease.seconds} s` };
-    if (survivors > 0) return { component: c, survivors, backSeconds: 0, how: `the survivor serves throughout; the lost replica's endpoint goes at eviction (${evicted} s)` };
-    if (c.statefulSet) return { component: c, survivors, backSeconds: null, how: 'a StatefulSet pod on a lost node is never replaced: a person deletes it (docs/operations.md)' };
+    // The node lifecycle controller marks the pods of a NotReady node not ready, which takes them out of
+    // their Services' endpoints.
+    if (survivors > 0) return { component: c, survivors, backSeconds: 0, how: `the survivor serves throughout; the lost replica leaves the endpoints when its node goes NotReady (${FIGURES.nodeMonitorGrace.seconds} s)` };
+    if (c.statefulSet) return { component: c, survivors, backSeconds: null, how: `a StatefulSet pod on a lost node is never replaced: a person deletes it${c.manualRecovery ? ` (${c.manualRecovery})` : ''}` };
     return { component: c, survivors, backSeconds: evicted + FIGURES.podStart.seconds, how: `evicted at ${evicted} s and started again elsewhere` };
   });
+}
+
+/**
+ * What breaks the rule that the recovery's own parts survive: a component the shop needs during a zone
+ * loss that keeps no replica, does not come back by itself without a runbook step, or comes back later
+ * than the evacuation is planned.
+ */
+export function platformViolations(rows: PlatformComponentRow[]): string[] {
+  const violations: string[] = [];
+  for (const p of rows.filter((x) => x.component.neededDuringZoneLoss)) {
+    const c = p.component;
+    if (c.mode !== 'single' && p.survivors < 1) {
+      violations.push(`AZ loss: ${c.name}, which the shop needs during a zone loss, keeps no replica: run at least 2 spread over zones (config/platform-components.ts)`);
+    } else if (p.backSeconds === null && !c.manualRecovery) {
+      violations.push(`AZ loss: ${c.name}, which the shop needs during a zone loss, does not come back by itself and no runbook step brings it back: give it manualRecovery (config/platform-components.ts) or replicas that survive`);
+    } else if (p.backSeconds !== null && p.backSeconds > FIGURES.evacuationDecision.seconds) {
+      violations.push(`AZ loss: ${c.name}, which the evacuation needs, is back only after ${p.backSeconds} s, later than the ${FIGURES.evacuationDecision.seconds} s the evacuation is planned at: shorten its tolerations or run 2 replicas`);
+    }
+  }
+  return violations;
 }

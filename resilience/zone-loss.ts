@@ -84,6 +84,12 @@ export interface PlacedPod {
    * pick again on a later pass.
    */
   readonly lostZoneTied?: boolean;
+  /**
+   * Placed only after a launch into the lost zone failed: a tie with the lost zone (above), or a
+   * ScheduleAnyway spread that Karpenter first treats as required and relaxes only once that fails
+   * (scheduler.go:82-86 PreferencePolicyRespect, trySchedule 521-548).
+   */
+  readonly afterFailedLaunch?: boolean;
 }
 
 export interface ZoneLossOutcome {
@@ -124,7 +130,10 @@ function nodesTakePart(c: ZoneLossCase, zone: string): boolean {
 /**
  * Matching pods per zone. Terminating pods count nowhere: kube-scheduler countPodsMatchSelector
  * ("Bypass terminating Pod", common.go), Karpenter IgnoredForTopology (topology.go:404-407, 614-615).
- * Pods on nodes left out by the policies do not count either (topology.go:453-455).
+ * Pods on nodes left out by the policies do not count either (topology.go:453-455). Nor do pods on
+ * nodes Karpenter is deleting (in a drill, the stopped nodes its interruption handling drains):
+ * Karpenter schedules them with the pending pods and leaves them out of the counts
+ * (provisioner.go:375-389, topology.go:89-93 and 409-410), the same as the lost zone's evicted pods here.
  */
 function initialCounts(c: ZoneLossCase): Record<string, number> {
   return Object.fromEntries(c.zones.map((z) => [z, z === c.lostZone || !nodesTakePart(c, z) ? 0 : (c.podsPerZone[z] ?? 0)]));
@@ -210,39 +219,41 @@ export function simulateZoneLoss(c: ZoneLossCase): ZoneLossOutcome {
     const launchable = (z: string) => z !== c.lostZone;
     let zone: string | undefined;
     let lostZoneTied = false;
-    if (c.spread.whenUnsatisfiable === 'ScheduleAnyway') {
-      // ScheduleAnyway constraints are only preferences: Karpenter drops them when the pod does not
-      // schedule with them (preferences.go:90-100), so any launchable zone will do.
-      const options = candidates.filter(launchable);
-      zone = options.length ? options.reduce((best, z) => (counts[z] < counts[best] ? z : best)) : undefined;
+    let afterFailedLaunch = false;
+    // Karpenter treats a ScheduleAnyway spread as required first (scheduler.go:82-86) and drops it only
+    // when the pod does not schedule with it (preferences.go:90-100, scheduler.go:521-548).
+    const min = globalMinimum(podDomains, counts, minDomains);
+    // Valid zones satisfy count + 1 - min <= maxSkew; of those Karpenter takes one with the fewest pods,
+    // at random among ties (topologygroup.go:229-296). Only that zone is tried for the node.
+    const valid = candidates.filter((z) => counts[z] + 1 - min <= c.spread.maxSkew);
+    const fewest = valid.length ? Math.min(...valid.map((z) => counts[z])) : 0;
+    const tied = valid.filter((z) => counts[z] === fewest);
+    const options = tied.filter(launchable);
+    if (options.length > 0) {
+      zone = options[0];
+      lostZoneTied = tied.some((z) => !launchable(z));
+      afterFailedLaunch = lostZoneTied;
+    } else if (c.spread.whenUnsatisfiable === 'ScheduleAnyway') {
+      // Relaxed: any launchable zone will do. If the required form chose the lost zone, a launch there
+      // failed first (ICE marks the offerings unavailable, then the pod no longer fits with the spread);
+      // if it chose nothing, the relaxation is immediate.
+      const relaxed = candidates.filter(launchable);
+      zone = relaxed.length ? relaxed.reduce((best, z) => (counts[z] < counts[best] ? z : best)) : undefined;
+      afterFailedLaunch = tied.length > 0;
       if (!zone) stuckReason = 'no NodePool can launch in a surviving zone the pods allow';
+    } else if (valid.length === 0) {
+      stuckReason = `no zone satisfies maxSkew ${c.spread.maxSkew} against a global minimum of ${min}`;
     } else {
-      const min = globalMinimum(podDomains, counts, minDomains);
-      // Valid zones satisfy count + 1 - min <= maxSkew; of those Karpenter takes one with the fewest
-      // pods, at random among ties (topologygroup.go:229-296). Only that zone is tried for the node.
-      const valid = candidates.filter((z) => counts[z] + 1 - min <= c.spread.maxSkew);
-      if (valid.length === 0) {
-        stuckReason = `no zone satisfies maxSkew ${c.spread.maxSkew} against a global minimum of ${min}`;
-      } else {
-        const fewest = Math.min(...valid.map((z) => counts[z]));
-        const tied = valid.filter((z) => counts[z] === fewest);
-        const options = tied.filter(launchable);
-        if (options.length === 0) {
-          stuckReason =
-            `Karpenter counts ${c.lostZone} as a domain with 0 pods (NodePool ${c.nodePools.filter((p) => p.zones === 'any' || p.zones.includes(c.lostZone)).map((p) => p.name).join(', ') || 'zones'} ` +
-            `list it; topology.go:129-140), so the only zone it may launch into is the lost one`;
-        } else {
-          zone = options[0];
-          lostZoneTied = tied.some((z) => !launchable(z));
-        }
-      }
+      stuckReason =
+        `Karpenter counts ${c.lostZone} as a domain with 0 pods (NodePool ${c.nodePools.filter((p) => p.zones === 'any' || p.zones.includes(c.lostZone)).map((p) => p.name).join(', ') || 'zones'} ` +
+        `list it; topology.go:129-140), the global minimum, so the zone it picks for a new node (the valid one with the fewest pods) is the lost one`;
     }
     if (!zone) {
       stuck += 1;
       continue;
     }
     counts[zone] += 1;
-    placed.push({ zone, by: 'karpenter', ...(lostZoneTied ? { lostZoneTied } : {}) });
+    placed.push({ zone, by: 'karpenter', ...(lostZoneTied ? { lostZoneTied } : {}), ...(afterFailedLaunch ? { afterFailedLaunch } : {}) });
   }
 
   return {
@@ -276,6 +287,8 @@ export interface ZoneLossTimings {
   readonly podStartSeconds: number;
   /** Karpenter launches and registers a node. */
   readonly karpenterNodeSeconds: number;
+  /** A launch into the lost zone, tried and failed, before Karpenter picks again. */
+  readonly failedLaunchSeconds: number;
   /** From the loss until the evacuation commit is applied by Argo CD (a person decides and pushes). */
   readonly evacuationSeconds: number;
 }
@@ -302,7 +315,7 @@ export interface ZoneLossTimeline {
 export function zoneLossTimeline(c: ZoneLossCase, mitigation: Mitigation, needed: number, t: ZoneLossTimings): ZoneLossTimeline {
   const outcome = simulateZoneLoss(c);
   const evicted = t.nodeMonitorGraceSeconds + t.tolerationSeconds;
-  const readyOf = (p: PlacedPod, from: number) => from + (p.by === 'karpenter' ? t.karpenterNodeSeconds : 0) + t.podStartSeconds;
+  const readyOf = (p: PlacedPod, from: number) => from + (p.afterFailedLaunch ? t.failedLaunchSeconds : 0) + (p.by === 'karpenter' ? t.karpenterNodeSeconds : 0) + t.podStartSeconds;
   const readyAt = outcome.placed.map((p) => readyOf(p, evicted));
   let neverBack = outcome.stuck;
   let afterEvacuation: ZoneLossOutcome | undefined;

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parseConfig } from '../config/load';
 import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution } from '../resilience/capacity';
 import { buildReport, chartRows, readRendered } from '../resilience/report';
+import { platformComponentRows, platformViolations } from '../resilience/zone-loss-scenarios';
 import { committedInput, defaultConfigData, defaultInput, renderRegion, ROOT } from './helpers';
 
 const DNS = 'DoNotSchedule' as const;
@@ -186,13 +187,30 @@ describe('zone loss through both schedulers', () => {
   test('a tighter recovery budget names each service and its time', () => {
     const { config: c, objects: o } = rendered((d) => (d.budgets.zoneLossRecoverySeconds = 600));
     expect(buildReport(c, o).violations[0]).toBe(
-      'AZ loss in us-east-1 at peak load: ui is back to the 18 pods it needs after 780 s, budget 600 s: raise its floor (services.ui.regions.us-east-1.minReplicas) so the survivors carry more, or raise budgets.zoneLossRecoverySeconds',
+      'AZ loss in us-east-1 at peak load: ui is back to the 18 pods it needs after 780 s, budget 600 s: at the peak only a faster evacuation or spare room on the surviving nodes helps; or raise budgets.zoneLossRecoverySeconds',
     );
   });
 
   test('the designs considered: only evacuation and the pod affinity keep the spread and place everything', () => {
-    const byDesign = Object.fromEntries(report.alternatives.map((a) => [a.design.split(':')[0].split(' ')[0], a.outcome.stuck]));
-    expect(byDesign).toEqual({ as: 6, zonal: 6, evacuation: 0, required: 0, whenUnsatisfiable: 0, minDomains: 6, nodeTaintsPolicy: 6 });
+    const byDesign = Object.fromEntries(report.alternatives.map((a) => [a.design.split(':')[0].split(' ')[0], [a.timeline.neverBack, a.timeline.neededBackSeconds]]));
+    // Evacuated at 660 s: a node and the pods 120 s later. The pod affinity places at once (80 + 60 + 60);
+    // ScheduleAnyway only after a failed launch into the lost zone (+300 s).
+    expect(byDesign).toEqual({ as: [6, null], zonal: [6, null], evacuation: [0, 780], required: [0, 200], whenUnsatisfiable: [0, 500], minDomains: [6, null], nodeTaintsPolicy: [6, null] });
+    expect(report.alternatives[0].verdict).toMatch(/^6 stuck: /);
+  });
+
+  test('a needed component that keeps no replica, or that nothing brings back, is a violation naming it', () => {
+    const base = { role: 'r', neededDuringZoneLoss: true, source: 's' } as const;
+    const rows = platformComponentRows(3, [
+      { ...base, name: 'one-zone-spread', replicas: 1, mode: 'leader-election', zoneSpread: true },
+      { ...base, name: 'stateful', replicas: 1, mode: 'single', statefulSet: true },
+      { ...base, name: 'stateful-with-runbook', replicas: 1, mode: 'single', statefulSet: true, manualRecovery: 'docs/operations.md' },
+      { ...base, name: 'two-over-zones', replicas: 2, mode: 'active-active', zoneSpread: true },
+    ]);
+    expect(platformViolations(rows)).toEqual([
+      expect.stringMatching(/^AZ loss: one-zone-spread, which the shop needs during a zone loss, keeps no replica/),
+      expect.stringMatching(/^AZ loss: stateful, .* no runbook step brings it back/),
+    ]);
   });
 
   test('the platform components: two replicas leave one after the worst zone loss; the Argo CD controller needs a person', () => {
@@ -201,6 +219,7 @@ describe('zone loss through both schedulers', () => {
     expect(rows['karpenter']).toEqual([1, 15]);
     expect(rows['argocd-application-controller']).toEqual([0, null]);
     expect(rows['external-dns']).toEqual([0, 50 + 30 + 60]);
+    expect(rows['cloudwatch-agent (Container Insights)']).toEqual([Number.POSITIVE_INFINITY, 0]);
     expect(report.markdown).toContain('### The platform\'s own parts');
   });
 });

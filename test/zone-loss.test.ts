@@ -14,7 +14,7 @@ const POOLS: NodePoolZones[] = [
 ];
 /** What the shop renders: maxSkew 1, DoNotSchedule, taints honoured (charts/constructs/highly-available-service.ts). */
 const SPREAD = { maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor' } as const;
-const T: ZoneLossTimings = { nodeMonitorGraceSeconds: 50, tolerationSeconds: 30, podStartSeconds: 60, karpenterNodeSeconds: 60, evacuationSeconds: 720 };
+const T: ZoneLossTimings = { nodeMonitorGraceSeconds: 50, tolerationSeconds: 30, podStartSeconds: 60, karpenterNodeSeconds: 60, failedLaunchSeconds: 300, evacuationSeconds: 720 };
 
 /** One pod per zone (the primary at its floor), zone a lost, no room left on the surviving nodes. */
 const primaryAtFloor = (over: Partial<ZoneLossCase> = {}): ZoneLossCase => ({
@@ -38,7 +38,7 @@ describe('the dead-zone trap (kubernetes-sigs/karpenter#2171)', () => {
     expect(o.karpenterDomains).toEqual(['a', 'b', 'c']);
     expect(o.placed).toEqual([]);
     expect(o.stuck).toBe(1);
-    expect(o.stuckReason).toMatch(/only zone it may launch into is the lost one/);
+    expect(o.stuckReason).toMatch(/the zone it picks for a new node .* is the lost one/);
     expect(o.survivors).toBe(2);
   });
 
@@ -102,9 +102,20 @@ describe('the alternatives, and why they were rejected', () => {
     expect(o).toMatchObject({ placed: [], stuck: 1 });
   });
 
-  test('ScheduleAnyway: Karpenter drops the constraint and launches in a surviving zone (preferences.go:90-100), but spreads nothing', () => {
+  test('ScheduleAnyway: Karpenter tries it as required first (the lost zone), then drops it and launches in a surviving zone', () => {
+    // scheduler.go:82-86 (preferences respected first), 521-548 (relaxed after a failed add),
+    // preferences.go:90-100 (the ScheduleAnyway constraint removed). It also spreads nothing.
     const o = simulateZoneLoss(primaryAtFloor({ spread: { ...SPREAD, whenUnsatisfiable: 'ScheduleAnyway' } }));
-    expect(o.placed).toEqual([{ zone: 'b', by: 'karpenter' }]);
+    expect(o.placed).toEqual([{ zone: 'b', by: 'karpenter', afterFailedLaunch: true }]);
+    // Ready after a failed launch (300 s), a node and the pod: 80 + 300 + 60 + 60.
+    expect(zoneLossTimeline(primaryAtFloor({ spread: { ...SPREAD, whenUnsatisfiable: 'ScheduleAnyway' } }), 'none', 3, T).neededBackSeconds).toBe(500);
+  });
+
+  test('maxSkew 2: b is valid too, but Karpenter only tries the zone with the fewest pods, the lost one', () => {
+    // a 0, b 1, c 1: minimum 0; a (1), b (2) and c (2) are valid; the fewest is a alone (topologygroup.go:264-270).
+    const o = simulateZoneLoss(primaryAtFloor({ spread: { ...SPREAD, maxSkew: 2 } }));
+    expect(o).toMatchObject({ placed: [], stuck: 1 });
+    expect(o.stuckReason).toMatch(/the zone it picks for a new node .* is the lost one/);
   });
 
   test('a required zone NotIn affinity on the pods works without touching the NodePools (but rolls every pod)', () => {
@@ -119,7 +130,9 @@ describe('the warm standby (2 pods over 3 zones)', () => {
     // a 1 (lost), b 1, c 0: minimum 0; a and c are valid (0 + 1 - 0 = 1), b is not. Karpenter picks at
     // random among the fewest (topologygroup.go:226): it may first try a, fail, and pick again.
     const o = simulateZoneLoss(primaryAtFloor({ podsPerZone: { a: 1, b: 1, c: 0 } }));
-    expect(o.placed).toEqual([{ zone: 'c', by: 'karpenter', lostZoneTied: true }]);
+    expect(o.placed).toEqual([{ zone: 'c', by: 'karpenter', lostZoneTied: true, afterFailedLaunch: true }]);
+    // The timeline takes the worst case, a failed launch first: 80 + 300 + 60 + 60.
+    expect(zoneLossTimeline(primaryAtFloor({ podsPerZone: { a: 1, b: 1, c: 0 } }), 'none', 2, T).neededBackSeconds).toBe(500);
   });
 });
 

@@ -78,13 +78,13 @@ export function karpenterValues(): Record<string, unknown> {
  * argocd-server/deployment.yaml). A PDB needs its number: enabled alone renders minAvailable 0.
  */
 export function argoCdValues(): Record<string, unknown> {
-  const n = 'argocd-server, argocd-repo-server, argocd-applicationset-controller';
-  const ha = { replicas: replicas(n), pdb: { enabled: true, maxUnavailable: pdb(n) } };
+  const ha = (name: string) => ({ replicas: replicas(name), pdb: { enabled: true, maxUnavailable: pdb(name) } });
+  const others = 'argocd-server, argocd-applicationset-controller';
   return {
     global: { tolerations: fastEviction(), topologySpreadConstraints: [zoneSpread()] },
-    server: ha,
-    repoServer: ha,
-    applicationSet: ha,
+    repoServer: ha('argocd-repo-server'),
+    server: ha(others),
+    applicationSet: ha(others),
   };
 }
 
