@@ -4,7 +4,8 @@
  * command reads the config and the rendered manifests and passes them in.
  */
 import { DrillScenario, STOP_INSTANCES_TARGET_QUOTA } from '../config/drills';
-import { PlatformConfig, SERVICE_NAMES } from '../config/schema';
+import { launchableZones } from '../config/karpenter';
+import { cpuMillis, PlatformConfig, SERVICE_NAMES } from '../config/schema';
 import { evictionsAllowed, scaleOut, ScaleUpBehavior } from './capacity';
 import { FIGURES } from './figures';
 import { buildReport, Rendered, ResilienceReport } from './report';
@@ -56,7 +57,7 @@ export function drillPlan(input: DrillPlanInput): string[] {
     '',
     ...(scenario !== 'az-power' && !config.drills.allowPodFaults
       ? [
-          '- **Not ready yet**: FIS fails every EKS pod action while the target containers have a read-only root filesystem (FIS User Guide, "EKS Pod actions", Limitations), and this environment renders them read-only. For the drill window: set `drills.allowPodFaults: true`, `npm run synth`, commit, push, and wait for the rollout',
+          '- **Not ready yet**: FIS fails every EKS pod action while the target containers have a read-only root filesystem (FIS User Guide, "EKS Pod actions", Limitations), and this environment renders them read-only and leaves the FIS pod\'s Role unbound. For the drill window: set `drills.allowPodFaults: true`, `npm run synth`, commit, push, and wait for the rollout',
           `    kubectl -n ${config.namespace} rollout status deployment --timeout=10m`,
           '  and set it back to false afterwards.',
         ]
@@ -98,7 +99,9 @@ export function drillPlan(input: DrillPlanInput): string[] {
 }
 
 function azPowerPrediction(config: PlatformConfig, objects: RenderedObject[], region: string, zone: string, report: ResilienceReport, minutes: number): string[] {
-  const zones = config.regions.find((r) => r.name === region)!.availabilityZones;
+  // Pods run in the zones not evacuated: an evacuated zone holds none to lose.
+  const zones = launchableZones(config.regions.find((r) => r.name === region)!);
+  if (!zones.includes(zone)) return [`${zone} is evacuated (regions[].evacuatedZones): the shop runs nothing there, and the drill would show nothing. Clear the field first, or drill another zone.`];
   const evicted = FIGURES.nodeMonitorGrace.seconds;
   const rows = SERVICE_NAMES.map((service) => {
     const s = report.services.find((x) => x.service === service && x.region === region)!;
@@ -113,7 +116,8 @@ function azPowerPrediction(config: PlatformConfig, objects: RenderedObject[], re
       lostZone: zone,
     }).filter((z) => z.load === 'normal');
     const [room, trapped, evacuated] = [scenarios.find((z) => z.room === 'room')!, scenarios.find((z) => z.room === 'no room' && z.mitigation === 'none')!, scenarios.find((z) => z.mitigation === 'evacuation')!];
-    return `| ${service} | ${room.pods} → ${room.timeline.outcome.survivors} (${room.needed} needed) | ${seconds(room.timeline.readyAt.length ? room.timeline.readyAt[room.timeline.readyAt.length - 1] : 0)} | ${trapped.timeline.neverBack ? `${trapped.timeline.neverBack} Pending` : 'none Pending'} | ${seconds(evacuated.timeline.readyAt.length ? evacuated.timeline.readyAt[evacuated.timeline.readyAt.length - 1] : 0)} |`;
+    const cpu = cpuMillis(deployment.spec.template.spec.containers[0].resources.requests.cpu);
+    return `| ${service} | ${room.pods} → ${room.timeline.outcome.survivors} (${room.needed} needed) | ${room.timeline.outcome.survivors * cpu} m of ${room.pods * cpu} m | ${seconds(room.timeline.readyAt.length ? room.timeline.readyAt[room.timeline.readyAt.length - 1] : 0)} | ${trapped.timeline.neverBack ? `${trapped.timeline.neverBack} Pending` : 'none Pending'} | ${seconds(evacuated.timeline.readyAt.length ? evacuated.timeline.readyAt[evacuated.timeline.readyAt.length - 1] : 0)} |`;
   });
   const platform = report.platform.filter((p) => p.component.neededDuringZoneLoss);
   return [
@@ -121,19 +125,24 @@ function azPowerPrediction(config: PlatformConfig, objects: RenderedObject[], re
     '',
     `- t ≈ ${evicted} s: the zone's system nodes NotReady (node-monitor-grace-period). Karpenter's own nodes leave sooner: EC2 reports them \`stopping\`, and Karpenter's interruption handling cordons, drains and deletes them (karpenter-provider-aws v1.14.1 pkg/controllers/interruption/utils.go:207-216). A real power loss sends no such event; the trap below does not depend on it.`,
     `- t ≈ ${evicted + 30} s: the pods on the lost system nodes are evicted (30 s toleration); the ReplicaSets create replacements.`,
+    `- The system node group's Auto Scaling group may treat its stopped instances as unhealthy and replace them in the other zones (FIS refuses its launches in ${zone}); in a real power loss they stay running but silent. So Argo CD's application controller may come back by itself in the drill: rehearse runbook step 3 anyway, and check the system nodes' zones after the drill.`,
     `- Aurora: a writer in ${zone} moves to another zone in about ${FIGURES.auroraMultiAzFailover.seconds} s; Redis: a primary in ${zone} is replaced by a replica in about ${FIGURES.elastiCacheFailover.seconds} s. Orders and checkout may fail a request or two meanwhile.`,
     `- NodesNotReady fires about 3 minutes in: start the runbook (docs/operations.md, "A zone degrades"). The drill is the time to rehearse it, evacuation commit included.`,
     '',
     'Per service, at its floor (what runs outside the peak):',
     '',
-    `| service | pods → survivors | room on the other nodes: all back at | no room, nothing done | no room, evacuated at ${FIGURES.evacuationDecision.seconds + FIGURES.gitopsApply.seconds} s: all back at |`,
-    '|---|---|---|---|---|',
+    `| service | pods → survivors | CPU requested, left of before | room on the other nodes: all back at | no room, nothing done | no room, evacuated at ${FIGURES.evacuationDecision.seconds + FIGURES.gitopsApply.seconds} s: all back at |`,
+    '|---|---|---|---|---|---|',
     ...rows,
     '',
     `"No room, nothing done" is the dead-zone trap: Karpenter keeps picking ${zone}, FIS refuses the launch (as a dead zone would), the pods stay Pending until the zone leaves the NodePools. The synthetic shopper should keep passing throughout: the survivors carry the load.`,
     '',
     'Platform components the recovery needs (survivors of the zone loss):',
-    ...platform.map((p) => `- ${p.component.name}: ${p.survivors} of ${p.component.replicas} left; ${p.backSeconds === null ? 'if it was in the zone, delete its pod (runbook step 3)' : `serves again ${seconds(p.backSeconds)}`}`),
+    ...platform.map((p) =>
+      p.component.mode === 'per-node'
+        ? `- ${p.component.name}: one per surviving node; ${p.how}`
+        : `- ${p.component.name}: ${p.survivors} of ${p.component.replicas} left; ${p.backSeconds === null ? `if it was in the zone, a person brings it back (${p.component.manualRecovery ?? 'docs/operations.md'})` : `serves again ${seconds(p.backSeconds)}`}`,
+    ),
     '',
     '## How to check',
     '',
@@ -148,9 +157,9 @@ function azPowerPrediction(config: PlatformConfig, objects: RenderedObject[], re
 }
 
 function podDeletePrediction(config: PlatformConfig, region: string, report: ResilienceReport): string[] {
-  const rows = report.services
-    .filter((s) => s.region === region)
-    .map((s) => `| ${s.service} | ${s.minReplicas} → ${s.minReplicas - 1} | ${s.required} | ${s.minReplicas - 1 >= s.required ? 'yes' : '**no**'} | ${FIGURES.podStart.seconds} s |`);
+  const services = report.services.filter((s) => s.region === region);
+  const rows = services.map((s) => `| ${s.service} | ${s.minReplicas} → ${s.minReplicas - 1} | ${s.required} | ${s.minReplicas - 1 >= s.required ? 'yes' : '**no**'} | ${FIGURES.podStart.seconds} s |`);
+  const short = services.filter((s) => s.minReplicas - 1 < s.required).map((s) => s.service);
   return [
     'FIS deletes one pod of each Deployment (a delete, not an eviction: PodDisruptionBudgets do not apply). Each ReplicaSet replaces its pod at once, on the node it left (the room is there).',
     '',
@@ -158,6 +167,9 @@ function podDeletePrediction(config: PlatformConfig, region: string, report: Res
     '|---|---|---|---|---|',
     ...rows,
     '',
+    ...(short.length
+      ? [`**Below the required count** for about a minute: ${short.join(', ')} (at their floor in ${region}${region === config.primaryRegion ? '' : ', a warm standby'}). ${region === config.primaryRegion ? 'Raise their floors before the drill.' : 'Expected for a standby; drill the primary for the real check.'}`, '']
+      : []),
     'ui keeps serving through its other pods: the deleted pod leaves the ALB target group as it terminates (preStop sleep, then deregistration). A request in flight on the deleted pod may fail once.',
     '',
     '## How to check',

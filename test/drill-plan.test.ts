@@ -25,19 +25,19 @@ describe('az-power', () => {
   test('predicts, per service at its floor, the survivors and each outcome from the zone-loss model', () => {
     // One pod per zone in the primary: 3 -> 2; room: back at 50 + 30 + 60 s; no room: the trap;
     // evacuated at 660 s: a node (60 s) and the pod (60 s) later.
-    expect(text).toContain('| ui | 3 → 2 (2 needed) | 140 s (2.3 min) | 1 Pending | 780 s (13.0 min) |');
+    expect(text).toContain('| ui | 3 → 2 (2 needed) | 500 m of 750 m | 140 s (2.3 min) | 1 Pending | 780 s (13.0 min) |');
     expect(text).toContain('Karpenter keeps picking us-east-1a');
   });
 
   test('a zone without a pod of the standby loses nothing there', () => {
     // The warm standby runs 2 pods over 3 zones: the third zone (c) holds none.
     const standby = plan({ region: 'us-west-2', zone: 'us-west-2c', stackName: 'securecart-prod-us-west-2' });
-    expect(standby).toContain('| ui | 2 → 2 (2 needed) | at once | none Pending | at once |');
+    expect(standby).toContain('| ui | 2 → 2 (2 needed) | 500 m of 500 m | at once | none Pending | at once |');
   });
 
   test('lists the platform components the recovery needs, with their survivors', () => {
     expect(text).toContain('- karpenter: 1 of 2 left; serves again 15 s');
-    expect(text).toContain('- argocd-application-controller: 0 of 1 left; if it was in the zone, delete its pod');
+    expect(text).toContain('- argocd-application-controller: 0 of 1 left; if it was in the zone, a person brings it back (docs/operations.md#a-zone-degrades, step 3)');
   });
 
   test('refuses a zone or a region the environment does not have, naming it', () => {
@@ -52,6 +52,11 @@ describe('pod faults', () => {
     const text = plan({ scenario: 'pod-delete' });
     expect(text).toContain('| checkout | 3 → 2 | 2 | yes | 60 s |');
     expect(text).toContain('PodDisruptionBudgets do not apply');
+    expect(text).not.toContain('Below the required count');
+    // The warm standby runs at its required count: one pod less is below it, and the plan says so.
+    const standby = plan({ scenario: 'pod-delete', region: 'us-west-2', stackName: 'securecart-prod-us-west-2' });
+    expect(standby).toContain('| checkout | 2 → 1 | 2 | **no** | 60 s |');
+    expect(standby).toContain('**Below the required count** for about a minute: ui, catalog, carts, orders, checkout (at their floor in us-west-2, a warm standby)');
   });
 
   test('pod-cpu-stress: each HPA path from floor to ceiling and the time to get there', () => {
