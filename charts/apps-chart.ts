@@ -56,8 +56,9 @@ export class AppsChart extends Chart {
     this.services = services;
 
     // The FIS pod drills' access to this namespace (cluster/fault-injection maps the experiment roles to
-    // its user). Rendered whatever drills.allowPodFaults says: it grants nothing until FIS runs a drill.
-    this.faultInjection = new FaultInjectionAccess(this, 'fault-injection', { instance: `fault-injection-${config.name}`, version: DRILLS_VERSION });
+    // its user): bound only for a drill window (drills.allowPodFaults). Otherwise the FIS user could
+    // create pods here, as any of the shop's service accounts, at any time.
+    this.faultInjection = new FaultInjectionAccess(this, 'fault-injection', { instance: `fault-injection-${config.name}`, version: DRILLS_VERSION, bind: config.drills.allowPodFaults });
 
     // The ALB sends traffic from its nodes in the public subnets straight to pod IPs (IP targets); pods
     // themselves have VPC addresses, so the whole VPC CIDR would let any pod of the cluster in.

@@ -450,8 +450,17 @@ describe('the FIS pod’s Kubernetes access (charts)', () => {
       expect(all().filter((o) => ['ClusterRole', 'ClusterRoleBinding'].includes(o.kind))).toEqual([]);
     });
 
-    test('bound to the FIS pod’s ServiceAccount (with a token: the pod calls the API) and to the experiment roles’ user', () => {
-      const binding = one('RoleBinding', FIS_KUBERNETES.roleBinding);
+    test('not bound outside a drill window: neither the FIS pod nor the experiment roles’ user may do anything', () => {
+      expect(apps().filter((o) => o.kind === 'RoleBinding')).toEqual([]);
+    });
+
+    test('bound, in a drill window, to the FIS pod’s ServiceAccount (with a token: the pod calls the API) and to the experiment roles’ user', () => {
+      const data = defaultConfigData();
+      data.drills = { ...(data.drills ?? {}), allowPodFaults: true };
+      const window = renderRegion(defaultInput(parseConfig(data)), regionName).apps;
+      const bindings = window.filter((o) => o.kind === 'RoleBinding');
+      expect(bindings).toHaveLength(1);
+      const binding = bindings[0];
       expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: FIS_KUBERNETES.role });
       expect(binding.subjects).toEqual([
         { apiGroup: '', kind: 'ServiceAccount', name: FIS_KUBERNETES.serviceAccount, namespace: config.namespace },
@@ -474,7 +483,7 @@ describe('the FIS pod’s Kubernetes access (charts)', () => {
     });
   });
 
-  test('readOnlyRootFilesystem flips only with drills.allowPodFaults, and nothing else changes', () => {
+  test('readOnlyRootFilesystem flips only with drills.allowPodFaults, and the FIS RoleBinding appears; nothing else changes', () => {
     const data = defaultConfigData();
     data.drills = { ...(data.drills ?? {}), allowPodFaults: true };
     const on = defaultInput(parseConfig(data));
@@ -486,8 +495,11 @@ describe('the FIS pod’s Kubernetes access (charts)', () => {
       // FIS User Guide, eks-pod-actions, Limitations: pod actions fail unless readOnlyRootFilesystem is false.
       for (const c of containers(before.apps)) expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
       for (const c of containers(after.apps)) expect(c.securityContext.readOnlyRootFilesystem).toBe(false);
-      const strip = (objects: K8sObject[]) => JSON.parse(JSON.stringify(objects).replace(/"readOnlyRootFilesystem":(true|false)/g, '"readOnlyRootFilesystem":"x"'));
+      // Besides the root filesystems, only the RoleBinding of the FIS pod's access appears.
+      const strip = (objects: K8sObject[]) =>
+        JSON.parse(JSON.stringify(objects.filter((o) => o.kind !== 'RoleBinding')).replace(/"readOnlyRootFilesystem":(true|false)/g, '"readOnlyRootFilesystem":"x"'));
       for (const chart of CHART_NAMES) expect(strip(after[chart])).toEqual(strip(before[chart]));
+      expect(after.apps.filter((o) => o.kind === 'RoleBinding').map((o) => o.metadata.name)).toEqual([FIS_KUBERNETES.roleBinding]);
     }
   });
 });

@@ -105,6 +105,14 @@ describe.each(config.regions.map((r) => r.name))('argocd/%s', (region) => {
       expect(allowed).toContain(`${group}/${o.kind}`);
     }
     expect(shop.namespaceResourceWhitelist.some((k: any) => k.kind === '*' || k.group === '*')).toBe(false);
+    // A drill window (drills.allowPodFaults) adds the FIS pod's RoleBinding: already allowed, so opening
+    // the window is one sync of the apps Application.
+    const data = defaultConfigData();
+    data.drills = { allowPodFaults: true };
+    for (const o of Object.values(renderRegion({ ...input, config: parseConfig(data) }, region)).flat()) {
+      const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+      expect(allowed).toContain(`${group}/${o.kind}`);
+    }
   });
 
   test('the bootstrap project may only manage Argo CD Applications and AppProjects in the argocd namespace', () => {
