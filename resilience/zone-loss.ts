@@ -293,6 +293,7 @@ export interface ZoneLossTimings {
   readonly evacuationSeconds: number;
 }
 
+/** Nothing done, or a person's change (by default the evacuation) applied at `evacuationSeconds`. */
 export type Mitigation = 'none' | 'evacuation';
 
 export interface ZoneLossTimeline {
@@ -312,7 +313,14 @@ export interface ZoneLossTimeline {
  * evicted; with evacuation, what was stuck is placed again by Karpenter once the commit is applied,
  * against NodePools without the lost zone.
  */
-export function zoneLossTimeline(c: ZoneLossCase, mitigation: Mitigation, needed: number, t: ZoneLossTimings): ZoneLossTimeline {
+export function zoneLossTimeline(
+  c: ZoneLossCase,
+  mitigation: Mitigation,
+  needed: number,
+  t: ZoneLossTimings,
+  /** What the person's change does to the case. @default the lost zone evacuated from every NodePool */
+  change: (c: ZoneLossCase) => ZoneLossCase = (x) => ({ ...x, nodePools: evacuate(x.nodePools, x.lostZone) }),
+): ZoneLossTimeline {
   const outcome = simulateZoneLoss(c);
   const evicted = t.nodeMonitorGraceSeconds + t.tolerationSeconds;
   const readyOf = (p: PlacedPod, from: number) => from + (p.afterFailedLaunch ? t.failedLaunchSeconds : 0) + (p.by === 'karpenter' ? t.karpenterNodeSeconds : 0) + t.podStartSeconds;
@@ -320,9 +328,9 @@ export function zoneLossTimeline(c: ZoneLossCase, mitigation: Mitigation, needed
   let neverBack = outcome.stuck;
   let afterEvacuation: ZoneLossOutcome | undefined;
   if (mitigation === 'evacuation' && outcome.stuck > 0) {
-    // The stuck pods, placed again against the evacuated pools (what kube-scheduler placed stays put).
+    // The stuck pods, placed again once the change is applied (what kube-scheduler placed stays put).
     const podsPerZone = { ...outcome.podsPerZoneAfter, [c.lostZone]: outcome.stuck };
-    afterEvacuation = simulateZoneLoss({ ...c, podsPerZone, scaleOutPods: 0, spareRoom: 0, nodePools: evacuate(c.nodePools, c.lostZone) });
+    afterEvacuation = simulateZoneLoss({ ...change(c), podsPerZone, scaleOutPods: 0, spareRoom: 0 });
     const applied = Math.max(evicted, t.evacuationSeconds);
     readyAt.push(...afterEvacuation.placed.map((p) => readyOf(p, applied)));
     neverBack = afterEvacuation.stuck;
