@@ -12,7 +12,8 @@ import { KUBERNETES_VERSIONS } from '../config/schema';
 import { REGIONAL_OUTPUT_KEYS } from '../config/outputs';
 import { CREDENTIALS, secretName } from '../cluster/naming';
 import { healthCheckOutputKey } from '../config/outputs';
-import { ClusterSynth, synthCluster } from '../cluster/synth';
+import { ClusterSynth } from '../cluster/synth';
+import { resourcesOf, synthTemplates } from './support/cluster-templates';
 import { rootApplication } from '../charts/gitops';
 import { ARGOCD_INSTALL_TIMEOUT, LOAD_BALANCER_CONTROLLER_IMAGE, VERSIONS } from '../cluster/regional-stack';
 import { CHART_VALUE_KEYS } from '../cluster/upstream/chart-values';
@@ -34,16 +35,9 @@ let synth: ClusterSynth;
 const templates: Record<string, Template> = {};
 const regional = (region: string) => templates[`securecart-prod-${region}`];
 
-/** Resources of a type in a template, as [logicalId, resource] pairs. */
-const resourcesOf = (t: Template, type: string) => Object.entries(t.findResources(type)) as Array<[string, any]>;
-
 /** Kubernetes manifests applied by CDK in a template, parsed (tokens become placeholders). */
 function manifests(t: Template): any[] {
-  return resourcesOf(t, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap(([, r]) => {
-    const m = r.Properties.Manifest;
-    const text = typeof m === 'string' ? m : m['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'TOKEN')).join('');
-    return JSON.parse(text);
-  });
+  return resourcesOf(t, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap(([, r]) => JSON.parse(untokenised(r.Properties.Manifest)));
 }
 
 /** Dotted paths of an object's keys, not descending into lists (what a values.yaml key check needs). */
@@ -63,8 +57,9 @@ function helmCharts(t: Template): Record<string, any> {
 }
 
 beforeAll(async () => {
-  synth = await synthCluster(config, path.join(tmpDir('cdk-'), 'cdk.out'));
-  for (const stack of synth.assembly.stacks) templates[stack.stackName] = Template.fromJSON(stack.template);
+  let synthesized: Record<string, Template>;
+  ({ synth, templates: synthesized } = await synthTemplates(config));
+  Object.assign(templates, synthesized);
 }, 120_000);
 
 describe('the cluster app', () => {

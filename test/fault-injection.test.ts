@@ -4,26 +4,22 @@
  * for the FIS pod (charts/constructs/fault-injection-access.ts). Every assertion that encodes an
  * upstream fact names its source beside it.
  */
-import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DRILL_SCENARIO_NAMES, DRILL_SCENARIOS, DRILL_TAGS, DRILL_TIMINGS, DrillScenario, drillMinutes, drillOutputKey, FIS_KUBERNETES, FIS_POD_LABELS } from '../config/drills';
 import { NODE_CLASS_NAME } from '../config/karpenter';
 import { loadConfig, parseConfig } from '../config/load';
 import { SERVICE_NAMES } from '../config/schema';
 import { CHART_NAMES } from '../charts/render';
-import { ClusterSynth, synthCluster } from '../cluster/synth';
 import { azPowerConstructId } from '../cluster/fault-injection/construct-ids';
 import { clusterName, commonTags, shopperAlarmName } from '../cluster/naming';
 import { cfnText } from './support/iam';
-import { defaultConfigData, defaultInput, K8sObject, renderRegion, tmpDir } from './helpers';
+import { resourcesOf, synthTemplates } from './support/cluster-templates';
+import { defaultConfigData, defaultInput, K8sObject, renderRegion } from './helpers';
 
 const config = loadConfig();
 const ACCOUNT = config.accountId;
-let synth: ClusterSynth;
 const templates: Record<string, Template> = {};
 
-/** Resources of a type in a template, as [logicalId, resource] pairs. */
-const resourcesOf = (t: Template, type: string) => Object.entries(t.findResources(type)) as Array<[string, any]>;
 /** The logical id a `{Ref}` or `{Fn::GetAtt}` points at. */
 const refOf = (v: any): string => v?.Ref ?? v?.['Fn::GetAtt']?.[0];
 
@@ -66,8 +62,7 @@ const NO_RESOURCE_TYPE = new Set([
 const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get)/;
 
 beforeAll(async () => {
-  synth = await synthCluster(config, path.join(tmpDir('cdk-fis-'), 'cdk.out'));
-  for (const stack of synth.assembly.stacks) templates[stack.stackName] = Template.fromJSON(stack.template);
+  Object.assign(templates, (await synthTemplates(config)).templates);
 }, 120_000);
 
 describe('config/drills.ts', () => {
