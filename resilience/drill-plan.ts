@@ -3,7 +3,8 @@
  * what the models predict, and which commands and metrics show whether the prediction held. Pure: the
  * command reads the config and the rendered manifests and passes them in.
  */
-import { DrillScenario, STOP_INSTANCES_TARGET_QUOTA } from '../config/drills';
+import { DRILL_SCENARIOS, DrillScenario, drillMinutes, drillOutputKey, STOP_INSTANCES_TARGET_QUOTA } from '../config/drills';
+import { regionalStackName } from '../config/outputs';
 import { launchableZones } from '../config/karpenter';
 import { cpuMillis, PlatformConfig, SERVICE_NAMES } from '../config/schema';
 import { evictionsAllowed, scaleOut, ScaleUpBehavior } from './capacity';
@@ -19,14 +20,11 @@ export interface DrillPlanInput {
   readonly region: string;
   /** The zone of an AZ drill. @default the region's first zone */
   readonly zone?: string;
-  /** The experiment template id, when the outputs file has it; otherwise the plan looks it up. */
-  readonly templateId?: string;
-  /** The stack output that holds the template id. */
-  readonly outputKey: string;
-  /** The regional stack's name. */
-  readonly stackName: string;
-  /** Minutes an FIS action of the scenario lasts. */
-  readonly durationMinutes: number;
+  /**
+   * The template id `cdk deploy --outputs-file` recorded for a stack output, if any.
+   * @default none: the plan looks it up in the stack's outputs
+   */
+  readonly recordedTemplateId?: (stackName: string, outputKey: string) => string | undefined;
 }
 
 const find = (objects: RenderedObject[], kind: string, name: string) => {
@@ -42,27 +40,32 @@ export function drillPlan(input: DrillPlanInput): string[] {
   const { config, region, scenario } = input;
   const regionConfig = config.regions.find((r) => r.name === region);
   if (!regionConfig) throw new Error(`--region ${region} is not one of the environment's regions (${config.regions.map((r) => r.name).join(', ')})`);
+  const perZone = DRILL_SCENARIOS[scenario].perZone;
+  if (!perZone && input.zone) throw new Error(`--zone applies to the az-power scenario only, not ${scenario}`);
   const zone = input.zone ?? regionConfig.availabilityZones[0];
   if (!regionConfig.availabilityZones.includes(zone)) throw new Error(`--zone ${zone} is not a zone of ${region} (${regionConfig.availabilityZones.join(', ')})`);
-  if (scenario !== 'az-power' && input.zone) throw new Error(`--zone applies to the az-power scenario only, not ${scenario}`);
+  const stackName = regionalStackName(config.name, region);
+  const outputKey = drillOutputKey(scenario, perZone ? zone : undefined);
+  const durationMinutes = drillMinutes(scenario, config.drills.azPowerMinutes);
   const report = buildReport(config, input.rendered);
   const aws = `--region ${region}`;
-  const id = input.templateId
-    ? `ID=${input.templateId}`
-    : `ID=$(aws cloudformation describe-stacks ${aws} --stack-name ${input.stackName} --query "Stacks[0].Outputs[?OutputKey=='${input.outputKey}'].OutputValue" --output text)`;
+  const templateId = input.recordedTemplateId?.(stackName, outputKey);
+  const id = templateId
+    ? `ID=${templateId}`
+    : `ID=$(aws cloudformation describe-stacks ${aws} --stack-name ${stackName} --query "Stacks[0].Outputs[?OutputKey=='${outputKey}'].OutputValue" --output text)`;
   const lines = [
-    `# Drill ${scenario} in ${region}${scenario === 'az-power' ? `, zone ${zone}` : ''} (${config.name})`,
+    `# Drill ${scenario} in ${region}${perZone ? `, zone ${zone}` : ''} (${config.name})`,
     '',
     '## Before',
     '',
-    ...(scenario !== 'az-power' && !config.drills.allowPodFaults
+    ...(!perZone && !config.drills.allowPodFaults
       ? [
           '- **Not ready yet**: FIS fails every EKS pod action while the target containers have a read-only root filesystem (FIS User Guide, "EKS Pod actions", Limitations), and this environment renders them read-only and leaves the FIS pod\'s Role unbound. For the drill window: set `drills.allowPodFaults: true`, `npm run synth`, commit, push, and wait for the rollout',
           `    kubectl -n ${config.namespace} rollout status deployment --timeout=10m`,
           '  and set it back to false afterwards.',
         ]
       : []),
-    ...(scenario === 'az-power'
+    ...(perZone
       ? [
           `- FIS stops at most a quota of instances per action (Service Quotas ${STOP_INSTANCES_TARGET_QUOTA.serviceCode} ${STOP_INSTANCES_TARGET_QUOTA.quotaCode}, ${STOP_INSTANCES_TARGET_QUOTA.defaultValue} by default): the zone's nodes must fit, or the drill fails (raise the quota first).`,
           `    kubectl get nodes -l topology.kubernetes.io/zone=${zone} --no-headers | wc -l`,
@@ -89,10 +92,10 @@ export function drillPlan(input: DrillPlanInput): string[] {
     '## What the models predict',
     '',
     ...(scenario === 'az-power'
-      ? azPowerPrediction(config, input.rendered[region], region, zone, report, input.durationMinutes)
+      ? azPowerPrediction(config, input.rendered[region], region, zone, report, durationMinutes)
       : scenario === 'pod-delete'
         ? podDeletePrediction(config, region, report)
-        : cpuStressPrediction(config, input.rendered[region], region, report, input.durationMinutes)),
+        : cpuStressPrediction(config, input.rendered[region], region, report, durationMinutes)),
     '',
   ];
   return lines;

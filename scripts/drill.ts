@@ -7,9 +7,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DRILL_SCENARIO_NAMES, DRILL_SCENARIOS, DrillScenario, drillMinutes, drillOutputKey } from '../config/drills';
+import { DRILL_SCENARIO_NAMES, DRILL_SCENARIOS, DrillScenario } from '../config/drills';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
-import { defaultOutputsFile, regionalStackName } from '../config/outputs';
+import { defaultOutputsFile } from '../config/outputs';
 import { renderedEnvironment } from '../charts/render';
 import { drillPlan } from '../resilience/drill-plan';
 import { readRendered } from '../resilience/report';
@@ -49,24 +49,14 @@ function main(argv: string[]): number {
     const manifests = args.manifests ?? path.join(ROOT, 'manifests');
     // By default, the environment the manifests were rendered from.
     const config = loadConfig(args.config ?? renderedEnvironment(manifests)?.config ?? DEFAULT_CONFIG_FILE);
-    const scenario = args.scenario as DrillScenario;
-    const region = config.regions.find((r) => r.name === args.region);
-    if (!region) throw new Error(`--region ${args.region} is not one of the environment's regions (${config.regions.map((r) => r.name).join(', ')})`);
-    const zone = DRILL_SCENARIOS[scenario].perZone ? (args.zone ?? region.availabilityZones[0]) : undefined;
-    if (!DRILL_SCENARIOS[scenario].perZone && args.zone) throw new Error(`--zone applies to the az-power scenario only, not ${scenario}`);
-    if (zone && !region.availabilityZones.includes(zone)) throw new Error(`--zone ${zone} is not a zone of ${region.name} (${region.availabilityZones.join(', ')})`);
-    const stackName = regionalStackName(config.name, region.name);
-    const outputKey = drillOutputKey(scenario, zone);
+    const outputs = args.outputs ?? defaultOutputsFile(config.name);
     const lines = drillPlan({
       config,
       rendered: readRendered(manifests, config),
-      scenario,
-      region: region.name,
-      zone,
-      templateId: templateIdFromOutputs(args.outputs ?? defaultOutputsFile(config.name), stackName, outputKey),
-      outputKey,
-      stackName,
-      durationMinutes: drillMinutes(scenario, config.drills.azPowerMinutes),
+      scenario: args.scenario as DrillScenario,
+      region: args.region!,
+      zone: args.zone,
+      recordedTemplateId: (stack, key) => templateIdFromOutputs(outputs, stack, key),
     });
     console.log(lines.join('\n'));
     return 0;

@@ -9,7 +9,7 @@ const input = defaultInput();
 const { config } = input;
 const rendered = Object.fromEntries(config.regions.map((r) => [r.name, Object.values(renderRegion(input, r.name)).flat()]));
 const plan = (over: Partial<DrillPlanInput>) =>
-  drillPlan({ config, rendered, scenario: 'az-power', region: 'us-east-1', outputKey: 'DrillAzPowerUsEast1a', stackName: 'securecart-prod-us-east-1', durationMinutes: 30, ...over }).join('\n');
+  drillPlan({ config, rendered, scenario: 'az-power', region: 'us-east-1', ...over }).join('\n');
 
 describe('az-power', () => {
   const text = plan({});
@@ -19,7 +19,7 @@ describe('az-power', () => {
     expect(text).toContain('--experiment-options actionsMode=skip-all');
     expect(text).toContain('aws fis stop-experiment --region us-east-1 --id');
     // A known template id is used as is.
-    expect(plan({ templateId: 'EXT1a2b3c4d5e6f7' })).toContain('ID=EXT1a2b3c4d5e6f7');
+    expect(plan({ recordedTemplateId: (stack, key) => (stack === 'securecart-prod-us-east-1' && key === 'DrillAzPowerUsEast1a' ? 'EXT1a2b3c4d5e6f7' : undefined) })).toContain('ID=EXT1a2b3c4d5e6f7');
   });
 
   test('predicts, per service at its floor, the survivors and each outcome from the zone-loss model', () => {
@@ -31,7 +31,7 @@ describe('az-power', () => {
 
   test('a zone without a pod of the standby loses nothing there', () => {
     // The warm standby runs 2 pods over 3 zones: the third zone (c) holds none.
-    const standby = plan({ region: 'us-west-2', zone: 'us-west-2c', stackName: 'securecart-prod-us-west-2' });
+    const standby = plan({ region: 'us-west-2', zone: 'us-west-2c' });
     expect(standby).toContain('| ui | 2 → 2 (2 needed) | 500 m of 500 m | at once | none Pending | at once |');
   });
 
@@ -54,13 +54,13 @@ describe('pod faults', () => {
     expect(text).toContain('PodDisruptionBudgets do not apply');
     expect(text).not.toContain('Below the required count');
     // The warm standby runs at its required count: one pod less is below it, and the plan says so.
-    const standby = plan({ scenario: 'pod-delete', region: 'us-west-2', stackName: 'securecart-prod-us-west-2' });
+    const standby = plan({ scenario: 'pod-delete', region: 'us-west-2' });
     expect(standby).toContain('| checkout | 2 → 1 | 2 | **no** | 60 s |');
     expect(standby).toContain('**Below the required count** for about a minute: ui, catalog, carts, orders, checkout (at their floor in us-west-2, a warm standby)');
   });
 
   test('pod-cpu-stress: each HPA path from floor to ceiling and the time to get there', () => {
-    const text = plan({ scenario: 'pod-cpu-stress', durationMinutes: 10 });
+    const text = plan({ scenario: 'pod-cpu-stress' });
     // ui 3 -> 18 with +100 % or +4 every 15 s: 7, 14, 18 (3 steps, 45 s), then 30 s metrics, a node, pod start.
     expect(text).toContain('| ui | 3 → 18 | 7 → 14 → 18 | 195 s |');
   });
