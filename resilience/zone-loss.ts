@@ -191,6 +191,12 @@ export function simulateZoneLoss(c: ZoneLossCase): ZoneLossOutcome {
   const minDomains = c.spread.minDomains ?? 1;
   const ksDomains = schedulerDomains(c);
   const kDomains = karpenterDomains(c);
+  // Karpenter: the pod's domains are those its own required affinity allows (topology.go:229-237);
+  // a new node can go to the pools' zones the pod allows (nodeclaim.go:130-136). The same for every pod.
+  const podDomains = kDomains.filter(allowed);
+  const poolZones = new Set(c.nodePools.flatMap((p) => (p.zones === 'any' ? [...c.zones] : [...p.zones])));
+  const candidates = podDomains.filter((z) => poolZones.has(z));
+  const launchable = (z: string) => z !== c.lostZone;
   const placed: PlacedPod[] = [];
   let stuck = 0;
   let stuckReason: string | undefined;
@@ -211,12 +217,7 @@ export function simulateZoneLoss(c: ZoneLossCase): ZoneLossOutcome {
       continue;
     }
 
-    // Karpenter: the pod's domains are those its own required affinity allows (topology.go:229-237);
-    // a new node can go to the pools' zones the pod allows (nodeclaim.go:130-136).
-    const podDomains = kDomains.filter(allowed);
-    const poolZones = new Set(c.nodePools.flatMap((p) => (p.zones === 'any' ? [...c.zones] : [...p.zones])));
-    const candidates = podDomains.filter((z) => poolZones.has(z));
-    const launchable = (z: string) => z !== c.lostZone;
+    // Karpenter (podDomains, candidates above the loop).
     let zone: string | undefined;
     let lostZoneTied = false;
     let afterFailedLaunch = false;
