@@ -2,6 +2,7 @@
  * Every label key, annotation key, port and timing shared between charts lives here, so that a
  * selector, a NetworkPolicy and an ALB setting can never drift apart.
  */
+import { ZONE_LABEL } from '../config/karpenter';
 
 /**
  * external-dns reads `external-dns.alpha.kubernetes.io/` up to v0.21 and `external-dns.kubernetes.io/`
@@ -33,7 +34,7 @@ export const MANAGED_BY = 'cdk8s';
 
 /** Well-known labels and annotations of Kubernetes and AWS. */
 export const WELL_KNOWN = {
-  zone: 'topology.kubernetes.io/zone',
+  zone: ZONE_LABEL,
   hostname: 'kubernetes.io/hostname',
   namespaceName: 'kubernetes.io/metadata.name',
   irsaRoleArn: 'eks.amazonaws.com/role-arn',

@@ -121,14 +121,10 @@ function analyseService(config: PlatformConfig, region: string, objects: Rendere
   const pdb = objects.find(
     (o) => o.kind === 'PodDisruptionBudget' && Object.entries(o.spec.selector.matchLabels as Record<string, string>).every(([k, v]) => podLabels[k] === v),
   );
-  const zoneRule = (deployment.spec.template.spec.topologySpreadConstraints ?? []).find((c: any) => c.topologyKey === 'topology.kubernetes.io/zone');
   // The zones the region runs in: an evacuated zone holds nothing (config/karpenter.ts launchableZones).
   const liveZones = launchableZones(config.regions.find((r) => r.name === region)!);
-  const zones = liveZones.length;
-  // Without a zone rule nothing keeps replicas apart: treat it as ScheduleAnyway (no guarantee).
-  const spread: ZoneSpread = zoneRule
-    ? { zones, maxSkew: zoneRule.maxSkew, whenUnsatisfiable: zoneRule.whenUnsatisfiable }
-    : { zones, maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' };
+  const zoneRule = zoneSpreadOf(deployment);
+  const spread: ZoneSpread = { zones: liveZones.length, maxSkew: zoneRule.maxSkew, whenUnsatisfiable: zoneRule.whenUnsatisfiable };
   const min = hpa.spec.minReplicas as number;
   const max = hpa.spec.maxReplicas as number;
   const atMin = zoneDistribution(min, spread);
@@ -261,7 +257,7 @@ function mitigationAlternatives(config: PlatformConfig, s: ServiceRegionResult, 
     zones,
     lostZone: peak.lostZone,
     podsPerZone: Object.fromEntries(zones.map((z, i) => [z, s.perZoneAtMax[i]])),
-    spread: zoneSpreadOf(deployment) ?? { maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' },
+    spread: zoneSpreadOf(deployment),
     nodePools: pools,
     spareRoom: 0,
   };

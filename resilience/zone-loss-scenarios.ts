@@ -48,10 +48,13 @@ export function nodePoolZones(objects: RenderedObject[], podTolerations: Tolerat
     });
 }
 
-/** A Deployment's zone spread (the one on topology.kubernetes.io/zone), or undefined without one. */
-export function zoneSpreadOf(deployment: RenderedObject): ZoneSpreadConstraint | undefined {
+/**
+ * A Deployment's zone spread (the one on topology.kubernetes.io/zone). Without one nothing keeps
+ * replicas apart: the same as ScheduleAnyway (no guarantee).
+ */
+export function zoneSpreadOf(deployment: RenderedObject): ZoneSpreadConstraint {
   const c = (deployment.spec.template.spec.topologySpreadConstraints ?? []).find((x: { topologyKey: string }) => x.topologyKey === ZONE_LABEL);
-  if (!c) return undefined;
+  if (!c) return { maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' };
   return { maxSkew: c.maxSkew, whenUnsatisfiable: c.whenUnsatisfiable, nodeTaintsPolicy: c.nodeTaintsPolicy, nodeAffinityPolicy: c.nodeAffinityPolicy, minDomains: c.minDomains };
 }
 
@@ -103,7 +106,7 @@ export function zoneLossScenarios(input: {
   /** The zone lost. @default the first zone, which the spread fills first (the most pods) */
   lostZone?: string;
 }): ZoneLossScenario[] {
-  const spread = zoneSpreadOf(input.deployment) ?? { maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' };
+  const spread = zoneSpreadOf(input.deployment);
   const timings = zoneLossTimings(input.deployment);
   const out: ZoneLossScenario[] = [];
   for (const load of ['normal', 'peak'] as const) {
