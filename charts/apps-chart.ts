@@ -56,8 +56,8 @@ export class AppsChart extends Chart {
     this.services = services;
 
     // The FIS pod drills' access to this namespace (cluster/fault-injection maps the experiment roles to
-    // its user): bound only for a drill window (drills.allowPodFaults). Otherwise the FIS user could
-    // create pods here, as any of the shop's service accounts, at any time.
+    // its user): its RoleBinding has subjects only for a drill window (drills.allowPodFaults). Otherwise
+    // the FIS user could create pods here, as any of the shop's service accounts, at any time.
     this.faultInjection = new FaultInjectionAccess(this, 'fault-injection', { instance: `fault-injection-${config.name}`, version: DRILLS_VERSION, bind: config.drills.allowPodFaults });
 
     // The ALB sends traffic from its nodes in the public subnets straight to pod IPs (IP targets); pods

@@ -13,8 +13,6 @@ export interface ArgoCdChartProps extends ChartProps {
   readonly platformVersion: string;
 }
 
-const FIS_ROLE_BINDING_KIND = { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' };
-
 /** Kinds that are not namespaced, among those the charts render. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'NodePool']);
 
@@ -35,10 +33,6 @@ export class ArgoCdChart extends Chart {
         kinds.set(`${group}/${o.kind}`, { group, kind: o.kind });
       }
     }
-    // The FIS pod's RoleBinding is rendered only during a drill window (drills.allowPodFaults): allowed
-    // at all times, so that opening the window is one sync of the apps Application, not a race with the
-    // root Application updating this project.
-    kinds.set(`${FIS_ROLE_BINDING_KIND.group}/${FIS_ROLE_BINDING_KIND.kind}`, FIS_ROLE_BINDING_KIND);
     const namespaced = [...kinds.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, k]) => k);
     const add = (objectId: string, o: K8s) => new ApiObject(this, objectId, o);
 

@@ -446,7 +446,8 @@ describe('the FIS pod’s Kubernetes access (charts)', () => {
     });
 
     test('not bound outside a drill window: neither the FIS pod nor the experiment roles’ user may do anything', () => {
-      expect(apps().filter((o) => o.kind === 'RoleBinding')).toEqual([]);
+      // The one RoleBinding of the namespace binds the Role to nobody.
+      expect(apps().filter((o) => o.kind === 'RoleBinding').map((o) => [o.metadata.name, o.subjects])).toEqual([[FIS_KUBERNETES.roleBinding, []]]);
     });
 
     test('bound, in a drill window, to the FIS pod’s ServiceAccount (with a token: the pod calls the API) and to the experiment roles’ user', () => {
@@ -478,7 +479,7 @@ describe('the FIS pod’s Kubernetes access (charts)', () => {
     });
   });
 
-  test('readOnlyRootFilesystem flips only with drills.allowPodFaults, and the FIS RoleBinding appears; nothing else changes', () => {
+  test('readOnlyRootFilesystem flips only with drills.allowPodFaults, and the FIS RoleBinding gets its subjects; nothing else changes', () => {
     const data = defaultConfigData();
     data.drills = { ...(data.drills ?? {}), allowPodFaults: true };
     const on = defaultInput(parseConfig(data));
@@ -490,11 +491,13 @@ describe('the FIS pod’s Kubernetes access (charts)', () => {
       // FIS User Guide, eks-pod-actions, Limitations: pod actions fail unless readOnlyRootFilesystem is false.
       for (const c of containers(before.apps)) expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
       for (const c of containers(after.apps)) expect(c.securityContext.readOnlyRootFilesystem).toBe(false);
-      // Besides the root filesystems, only the RoleBinding of the FIS pod's access appears.
+      // Besides the root filesystems, only the subjects of the FIS pod's RoleBinding change.
       const strip = (objects: K8sObject[]) =>
-        JSON.parse(JSON.stringify(objects.filter((o) => o.kind !== 'RoleBinding')).replace(/"readOnlyRootFilesystem":(true|false)/g, '"readOnlyRootFilesystem":"x"'));
+        JSON.parse(JSON.stringify(objects.map((o) => (o.kind === 'RoleBinding' ? { ...o, subjects: 'x' } : o))).replace(/"readOnlyRootFilesystem":(true|false)/g, '"readOnlyRootFilesystem":"x"'));
       for (const chart of CHART_NAMES) expect(strip(after[chart])).toEqual(strip(before[chart]));
-      expect(after.apps.filter((o) => o.kind === 'RoleBinding').map((o) => o.metadata.name)).toEqual([FIS_KUBERNETES.roleBinding]);
+      const subjects = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'RoleBinding').map((o) => [o.metadata.name, o.subjects.length]);
+      expect(subjects(before.apps)).toEqual([[FIS_KUBERNETES.roleBinding, 0]]);
+      expect(subjects(after.apps)).toEqual([[FIS_KUBERNETES.roleBinding, 2]]);
     }
   });
 });

@@ -256,8 +256,7 @@ function ingressStatus(age: number): object {
   return age < CLUSTER.loadBalancer ? { loadBalancer: {} } : { loadBalancer: { ingress: [{ hostname: 'k8s-securecartprod-0e5a1c7e00-1234567890.us-east-1.elb.amazonaws.com' }] } };
 }
 
-// RBAC objects have no status, and Argo CD has no health check for them (Healthy once applied). The FIS
-// RoleBinding is rendered only in a drill window (drills.allowPodFaults).
+// RBAC objects have no status, and Argo CD has no health check for them (Healthy once applied).
 const NO_STATUS_KINDS = ['Namespace', 'NetworkPolicy', 'ServiceAccount', 'ConfigMap', 'Service', 'Role', 'RoleBinding'];
 const ACK_TIMELINE_KINDS = ['DBSubnetGroup', 'DBClusterParameterGroup', 'CacheSubnetGroup', 'GlobalCluster', 'DBCluster', 'DBInstance', 'ReplicationGroup'];
 
@@ -427,6 +426,7 @@ describe('the walk’s inputs', () => {
       ConfigMap: 'none',
       // The FIS pod's access (charts/constructs/fault-injection-access.ts).
       Role: 'none',
+      RoleBinding: 'none',
       AppProject: 'none',
       Application: 'argocd-cm argoproj.io/Application',
       NodePool: 'resource_customizations/karpenter.sh/NodePool/health.lua (ported)',

@@ -105,8 +105,8 @@ describe.each(config.regions.map((r) => r.name))('argocd/%s', (region) => {
       expect(allowed).toContain(`${group}/${o.kind}`);
     }
     expect(shop.namespaceResourceWhitelist.some((k: any) => k.kind === '*' || k.group === '*')).toBe(false);
-    // A drill window (drills.allowPodFaults) adds the FIS pod's RoleBinding: already allowed, so opening
-    // the window is one sync of the apps Application.
+    // A drill window (drills.allowPodFaults) renders no kind the project does not already allow, so
+    // opening the window is one sync of the apps Application.
     const data = defaultConfigData();
     data.drills = { allowPodFaults: true };
     for (const o of Object.values(renderRegion({ ...input, config: parseConfig(data) }, region)).flat()) {

@@ -25,7 +25,8 @@ export interface FaultInjectionAccessProps {
    */
   readonly fisPodLabels?: Record<string, string>;
   /**
-   * Bind the Role to the FIS pod and to the experiment roles' user. Unbound, neither may do anything in
+   * Bind the Role to the FIS pod and to the experiment roles' user (the RoleBinding's subjects; it has
+   * none otherwise). Unbound, neither may do anything in
    * the namespace: the pod drills then fail at once, which they would anyway on read-only root
    * filesystems (drills.allowPodFaults turns both on for a drill window).
    * @default true
@@ -44,7 +45,7 @@ export interface FaultInjectionAccessProps {
 export class FaultInjectionAccess extends Construct {
   readonly serviceAccount: kplus.ServiceAccount;
   readonly role: kplus.Role;
-  readonly roleBinding?: kplus.RoleBinding;
+  readonly roleBinding: kplus.RoleBinding;
   readonly networkPolicy: kplus.NetworkPolicy;
 
   constructor(scope: Construct, id: string, props: FaultInjectionAccessProps) {
@@ -67,10 +68,10 @@ export class FaultInjectionAccess extends Construct {
     this.role.allow(['create'], core('pods/exec'));
     this.role.allow(['get'], kplus.ApiResource.custom({ apiGroup: 'apps', resourceType: 'deployments' }));
 
-    if (props.bind ?? true) {
-      this.roleBinding = new kplus.RoleBinding(this, 'RoleBinding', { metadata: { name: FIS_KUBERNETES.roleBinding }, role: this.role });
-      this.roleBinding.addSubjects(this.serviceAccount, kplus.User.fromName(this, 'ExperimentUser', props.username ?? FIS_KUBERNETES.username));
-    }
+    // Always rendered, so the kinds the charts render (and the Argo CD project allows) do not depend on
+    // the drill window; its subjects only inside one.
+    this.roleBinding = new kplus.RoleBinding(this, 'RoleBinding', { metadata: { name: FIS_KUBERNETES.roleBinding }, role: this.role });
+    if (props.bind ?? true) this.roleBinding.addSubjects(this.serviceAccount, kplus.User.fromName(this, 'ExperimentUser', props.username ?? FIS_KUBERNETES.username));
 
     // The FIS pod talks to the API server only: the `kubernetes` Service's ClusterIP, DNAT-ed to the EKS
     // control plane's network interfaces in the VPC. Neither address is known when rendering, so any
