@@ -244,7 +244,10 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     expect(nodeClass.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': `securecart-prod-${regionName}` } }]);
     // Instances carry the environment's tags: the FIS drills select the shop's nodes by them.
     expect(nodeClass.spec.tags).toMatchObject({ project: 'securecart', environment: 'prod' });
-    // The node role Blueprints creates (and maps in aws-auth), created before the manifest is applied.
+    // The node role Blueprints creates (and maps in aws-auth), created before the manifest is applied:
+    // eks-blueprints 1.19.0 dist/addons/karpenter/karpenter-v1.js setUpNodeRole ("karpenter-node-role");
+    // Karpenter builds the instance profile from spec.role (karpenter-provider-aws v1.14.1
+    // pkg/apis/v1/ec2nodeclass.go:95 `Role string json:"role"`).
     const [[id, resource]] = resourcesOf(t(), 'Custom::AWSCDK-EKS-KubernetesResource').filter(([, r]) => untokenised(r.Properties.Manifest).includes('"EC2NodeClass"'));
     const roleRef = resource.Properties.Manifest['Fn::Join'][1].find((p: any) => typeof p === 'object');
     const role = t().toJSON().Resources[roleRef.Ref];
@@ -313,7 +316,9 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
       expect(v('metrics-server')).toMatchObject({ replicas: 2, podDisruptionBudget: { enabled: true, maxUnavailable: 1 } });
       expect(v('aws-load-balancer-controller')).toMatchObject({ replicaCount: 2, podDisruptionBudget: { maxUnavailable: 1 } });
       expect(v('argo-cd')).toMatchObject({ server: { replicas: 2, pdb: { enabled: true, maxUnavailable: 1 } }, repoServer: { replicas: 2 }, applicationSet: { replicas: 2 } });
-      // metrics-server and the load balancer controller charts emit the spread as given: it must name the pods.
+      // metrics-server and the load balancer controller charts emit the spread as given, adding no selector
+      // (metrics-server chart 3.13.1 templates/deployment.yaml:174-175; aws-load-balancer-controller v3.4.0
+      // helm/aws-load-balancer-controller/templates/deployment.yaml:289-290): it must name the pods.
       expect(v('metrics-server').topologySpreadConstraints[0].labelSelector.matchLabels['app.kubernetes.io/name']).toBe('metrics-server');
       expect(v('aws-load-balancer-controller').topologySpreadConstraints[0].labelSelector.matchLabels['app.kubernetes.io/name']).toBe('aws-load-balancer-controller');
     });
