@@ -37,6 +37,15 @@ export const REGIONAL_OUTPUT_KEYS = {
   databaseKmsKeyArn: 'DatabaseKmsKeyArn',
 } as const;
 
+/** Outputs a regional stack has only under some front doors, by the property name the charts use. */
+export const FRONT_DOOR_OUTPUT_KEYS = {
+  /**
+   * Security groups of the ALB behind CloudFront (comma-separated): CloudFront's origin-facing addresses
+   * and Route 53's health checkers only. Present when edge.frontDoor is cloudfront.
+   */
+  albSecurityGroupIds: 'AlbSecurityGroupIds',
+} as const;
+
 /** Outputs of the global stack. */
 export const GLOBAL_OUTPUT_KEYS = {
   /** DynamoDB global table of carts (same name in every region). */
@@ -46,7 +55,7 @@ export const GLOBAL_OUTPUT_KEYS = {
 export type RegionalOutputs = { readonly [K in keyof typeof REGIONAL_OUTPUT_KEYS]: string } & {
   /** Id of the Route 53 health check of this region's own hostname (from the health stack). */
   readonly healthCheckId: string;
-};
+} & { readonly [K in keyof typeof FRONT_DOOR_OUTPUT_KEYS]?: string };
 export type GlobalOutputs = { readonly [K in keyof typeof GLOBAL_OUTPUT_KEYS]: string };
 
 /** Everything the charts of one environment need from its deployed stacks. */
@@ -136,15 +145,29 @@ export function loadOutputs(config: PlatformConfig, file: string = defaultOutput
   const healthCheckId = z.string().regex(/^[0-9a-f-]{36}$/, 'must be a Route 53 health check id');
   const health = read(healthStackName(config.name), z.object(Object.fromEntries(config.regions.map((r) => [healthCheckOutputKey(r.name), healthCheckId]))));
   const regions: Record<string, RegionalOutputs> = {};
+  const securityGroups = z.string().regex(new RegExp(`^${ec2Id('sg')}(,${ec2Id('sg')})*$`), 'must be comma-separated security group ids (sg- and 8 or 17 hex digits)');
+  const behindCloudFront = config.edge.frontDoor === 'cloudfront';
   for (const region of config.regions) {
-    const r = read(regionalStackName(config.name, region.name), regionalShape);
+    const shape = behindCloudFront ? regionalShape.extend({ [FRONT_DOOR_OUTPUT_KEYS.albSecurityGroupIds]: securityGroups }) : regionalShape;
+    const r = read(regionalStackName(config.name, region.name), shape) as Record<string, string> | undefined;
     if (r && health) {
       regions[region.name] = {
         ...Object.fromEntries(Object.entries(REGIONAL_OUTPUT_KEYS).map(([prop, key]) => [prop, r[key]])),
+        ...(behindCloudFront ? { albSecurityGroupIds: r[FRONT_DOOR_OUTPUT_KEYS.albSecurityGroupIds] } : {}),
         healthCheckId: health[healthCheckOutputKey(region.name)],
       } as unknown as RegionalOutputs;
     }
   }
   if (problems.length || !g) throw new ConfigError(file, problems);
   return { global: { cartsTableName: g.CartsTableName }, regions };
+}
+
+/** The CloudFront stack (us-east-1): distribution, its certificate and web ACL, Shield protections. */
+export function edgeStackName(env: string): string {
+  return `securecart-${env}-edge`;
+}
+
+/** The Global Accelerator stack (us-east-1, beside the health checks): accelerator, listeners, endpoint groups, Shield protections. */
+export function acceleratorStackName(env: string): string {
+  return `securecart-${env}-accelerator`;
 }

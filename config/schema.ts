@@ -190,8 +190,62 @@ const syntheticShopper = z
   })
   .strict();
 
+/**
+ * What customers' requests reach first (docs/architecture.md, "The front door"):
+ * - `route53`: the public name is a Route 53 failover (or latency) record over the regional ALBs.
+ * - `cloudfront`: an Amazon CloudFront distribution caches the ui's static assets and product media at
+ *   the edge, absorbs layer 3/4 floods (Shield Standard) and runs the WAF at the edge; reads fail over
+ *   per request, writes follow a Route 53 failover origin.
+ * - `globalAccelerator`: AWS Global Accelerator's anycast addresses route each new connection to a
+ *   healthy region without DNS caching; nothing is cached.
+ */
+export const FRONT_DOORS = ['route53', 'cloudfront', 'globalAccelerator'] as const;
+export type FrontDoor = (typeof FRONT_DOORS)[number];
+
+/** CloudFront price classes: which edge locations serve the shop (cheaper classes leave some out). */
+export const CLOUDFRONT_PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
+
+const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+const cloudFront = z
+  .object({
+    /**
+     * Edge locations that serve the shop. PriceClass_100 (North America, Europe, Israel) covers the
+     * regions the shop runs in at the lowest price; widen it when customers shop from elsewhere.
+     * @default PriceClass_100
+     */
+    priceClass: z.enum(CLOUDFRONT_PRICE_CLASSES).default('PriceClass_100'),
+    /**
+     * S3 bucket in us-east-1 for CloudFront's standard access logs (its ACLs must be enabled, as
+     * CloudFront's log delivery writes through them). @default no access logs
+     */
+    accessLogsBucket: z.string().regex(S3_BUCKET_NAME, 'must be an S3 bucket name such as "securecart-cloudfront-logs"').optional(),
+    /** Days between rotations of the secret origin header the ALBs check (Secrets Manager, 1-365). @default 30 */
+    originSecretRotationDays: z.number().int().min(1, 'must be between 1 and 365 days').max(365, 'must be between 1 and 365 days').default(30),
+    /** Requests per 5 minutes from one client IP before the edge WAF blocks it (WAF's floor is 10). @default 2000 */
+    rateLimitPer5Minutes: z.number().int().min(10, 'must be at least 10 (the lowest limit WAF accepts)').max(2000000000).default(2000),
+  })
+  .strict();
+
 const edge = z
   .object({
+    /**
+     * The front door (FRONT_DOORS). CloudFront by default: for a shop most bytes are images and scripts
+     * that the edge can serve without touching a region, its WAF and Shield Standard stop abuse before
+     * it costs the clusters anything, and reads keep working through a region loss request by request.
+     * Global Accelerator moves checkout's writes sooner (no DNS) but caches nothing; see the failover
+     * rows of docs/resilience.md.
+     * @default cloudfront
+     */
+    frontDoor: z.enum(FRONT_DOORS).default('cloudfront'),
+    /** CloudFront settings, used when frontDoor is cloudfront. */
+    cloudFront: cloudFront.default({}),
+    /**
+     * Shield Advanced protections (distribution or accelerator, ALBs, hosted zone), a protection group
+     * and health-based detection. It needs the account's Shield Advanced subscription (a one-year
+     * commitment, subscribed outside this app); Shield Standard is always on. @default false
+     */
+    shieldAdvanced: z.boolean().default(false),
     /** TLS policy of the ALB's HTTPS listener: TLS 1.3 with 1.2 fallback and forward-secret ciphers only. */
     sslPolicy: z
       .enum(['ELBSecurityPolicy-TLS13-1-2-2021-06', 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06', 'ELBSecurityPolicy-TLS13-1-3-2021-06'])
@@ -349,8 +403,12 @@ const data = z
 
 const budgets = z
   .object({
-    /** Longest modeled time for customers to reach the secondary after the primary region fails. @default 90 */
-    dnsFailoverSeconds: z.number().int().positive().default(90),
+    /**
+     * Longest modeled time, through the chosen front door (edge.frontDoor), for customers to reach the
+     * secondary after the primary region stops answering: the slowest request type counts (for
+     * CloudFront, a POST to checkout). @default 90
+     */
+    regionFailoverSeconds: z.number().int().positive().default(90),
     /** Share of each service's required capacity that must survive the loss of any one AZ of the primary region. @default 100 */
     azLossCapacityPercent: z.number().min(0).max(100).default(100),
     /**
@@ -433,7 +491,14 @@ export const platformConfigSchema = z
     /** AWS Fault Injection Service drills (npm run drill). */
     drills: drills.default({}),
     /** What the resilience report holds the rendered platform to (npm run resilience fails beyond them). */
-    budgets: budgets.default({}),
+    budgets: z.preprocess((value, ctx) => {
+      // Renamed when the front door became a choice: say so instead of "unrecognized key".
+      if (value && typeof value === 'object' && 'dnsFailoverSeconds' in value) {
+        ctx.addIssue({ code: 'custom', path: ['dnsFailoverSeconds'], message: 'was renamed budgets.regionFailoverSeconds: it now applies to the chosen front door (edge.frontDoor); rename the key' });
+        return z.NEVER;
+      }
+      return value;
+    }, budgets.default({})),
     services: z.object(Object.fromEntries(SERVICE_NAMES.map((n) => [n, service])) as Record<ServiceName, typeof service>).strict(),
   })
   .strict()

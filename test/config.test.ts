@@ -55,6 +55,14 @@ describe('the embedded default environment', () => {
     expect(config.dns.healthCheck).toEqual({ intervalSeconds: 10, failureThreshold: 3, path: '/catalog' });
     expect(config.regions[1].availabilityZones).toEqual(['us-west-2a', 'us-west-2b', 'us-west-2c']);
   });
+
+  test('the front door defaults to CloudFront, without Shield Advanced (a yearly commitment is opted into)', () => {
+    const config = parseConfig(withChange((c) => delete c.edge));
+    expect(config.edge.frontDoor).toBe('cloudfront');
+    expect(config.edge.shieldAdvanced).toBe(false);
+    expect(config.edge.cloudFront).toEqual({ priceClass: 'PriceClass_100', originSecretRotationDays: 30, rateLimitPer5Minutes: 2000 });
+    expect(config.budgets.regionFailoverSeconds).toBe(90);
+  });
 });
 
 describe('bad config is refused with the path and the fix', () => {
@@ -87,6 +95,12 @@ describe('bad config is refused with the path and the fix', () => {
     ['a primary region not in the region list', (c) => (c.primaryRegion = 'eu-west-1'), /^primaryRegion: "eu-west-1" is not one of the regions \(us-east-1, us-west-2\)/],
     ['an invalid account id', (c) => (c.accountId = '1234'), /^accountId: must be a 12-digit AWS account id/],
     ['a GitOps repository that is not a git URL', (c) => (c.gitops.repoUrl = 'github.com/x'), /^gitops\.repoUrl: must be an https:\/\/ or ssh git URL/],
+    ['a front door that does not exist', (c) => (c.edge = { frontDoor: 'akamai' }), /^edge\.frontDoor: "akamai" is not allowed: use one of "route53", "cloudfront", "globalAccelerator"/],
+    ['a CloudFront price class that does not exist', (c) => (c.edge = { cloudFront: { priceClass: 'PriceClass_50' } }), /^edge\.cloudFront\.priceClass: /],
+    ['an origin secret never rotated', (c) => (c.edge = { cloudFront: { originSecretRotationDays: 0 } }), /^edge\.cloudFront\.originSecretRotationDays: must be between 1 and 365 days/],
+    ['a rate limit below what WAF accepts', (c) => (c.edge = { cloudFront: { rateLimitPer5Minutes: 5 } }), /^edge\.cloudFront\.rateLimitPer5Minutes: must be at least 10/],
+    ['a CloudFront log bucket that is not a bucket name', (c) => (c.edge = { cloudFront: { accessLogsBucket: 'Logs_Bucket' } }), /^edge\.cloudFront\.accessLogsBucket: must be an S3 bucket name/],
+    ['the budget renamed when the front door became a choice', (c) => (c.budgets.dnsFailoverSeconds = 90), /^budgets\.dnsFailoverSeconds: was renamed budgets\.regionFailoverSeconds: it now applies to the chosen front door \(edge\.frontDoor\); rename the key/],
     ['a CIDR with host bits', (c) => (c.regions[0].vpcCidr = '10.10.0.1/16'), /use "10\.10\.0\.0\/16"/],
     ['a CIDR too small for the VPC', (c) => (c.regions[0].vpcCidr = '10.10.0.0/24'), /prefix \/24: .* needs \/16 to \/22/],
     ['one AZ', (c) => (c.regions[0].availabilityZones = ['us-east-1a']), /^regions\.0\.availabilityZones: has 1 zone\(s\): use 2 to 6/],
