@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { albTags, publicHostname, regionalHostname } from '../config/hostnames';
+import { albGroupName, albRecordHostname, albTags, publicHostname, regionalHostname } from '../config/hostnames';
 import { SHOP_PATHS } from '../config/shop-paths';
 import { RegionalOutputs } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
@@ -26,19 +26,28 @@ export class EdgeChart extends Chart {
     this.ingress = new FailoverIngress(this, 'Shop', {
       region: region.name,
       regionalHostname: regionalHostname(config, region.name),
-      publicHostname: publicHostname(config),
-      routing:
-        config.failoverMode === 'active-active'
-          ? { policy: 'latency' }
-          : { policy: 'failover', role: region.name === config.primaryRegion ? 'PRIMARY' : 'SECONDARY' },
-      healthCheckId: outputs.healthCheckId,
+      // The ALB answers the public name under every front door (Global Accelerator passes TLS through,
+      // so the customer's SNI and Host reach it); under CloudFront it answers CloudFront's origin name.
+      sharedHostname: albRecordHostname(config) ?? publicHostname(config),
+      sharedRecord: albRecordHostname(config)
+        ? {
+            routing:
+              config.failoverMode === 'active-active'
+                ? { policy: 'latency' }
+                : { policy: 'failover', role: region.name === config.primaryRegion ? 'PRIMARY' : 'SECONDARY' },
+            healthCheckId: outputs.healthCheckId,
+          }
+        : undefined,
+      // Behind CloudFront the ALB admits only CloudFront's origin-facing addresses and Route 53's health
+      // checkers (cluster/front-door/alb-security-groups.ts); the WAF checks CloudFront's secret header.
+      securityGroupIds: config.edge.frontDoor === 'cloudfront' ? outputs.albSecurityGroupIds?.split(',') : undefined,
       backend: { service: 'ui', port: PORTS.service },
       // Each pod's own readiness, not the region's: a backend outage must not empty the target group.
       targetHealthPath: UI_READINESS_PATH,
       certificateArn: outputs.certificateArn,
       webAclArn: outputs.webAclArn,
       sslPolicy: config.edge.sslPolicy,
-      groupName: `securecart-${config.name}`,
+      groupName: albGroupName(config),
       deregistrationDelaySeconds: SHUTDOWN.albDeregistrationDelaySeconds,
       allowedPaths: SHOP_PATHS,
       accessLogsBucket: config.edge.accessLogsBucket?.replace('{region}', region.name),

@@ -3,7 +3,8 @@
  * them) and the WAF rules each refuse ui 1.6.2's debug handlers and let the shop's own pages through.
  * Paths and handlers: aws-containers/retail-store-sample-app v1.6.2 src/ui (config/shop-paths.ts).
  */
-import { publicHostname, regionalHostname } from '../config/hostnames';
+import { albRecordHostname, publicHostname, regionalHostname } from '../config/hostnames';
+import { FRONT_DOORS, PlatformConfig } from '../config/schema';
 import { SHOP_PATHS } from '../config/shop-paths';
 import { shopPathRules } from '../cluster/waf-rules';
 import { committedInput, renderRegion } from './helpers';
@@ -13,6 +14,12 @@ import { wafBlockingRule } from './support/waf';
 const input = committedInput();
 const { config } = input;
 const waf = shopPathRules(1);
+
+/**
+ * The name each ALB answers besides its regional one: the public name (route53, and globalAccelerator,
+ * which passes the customer's Host through) or CloudFront's origin name (cloudfront).
+ */
+const sharedHost = (c: PlatformConfig) => albRecordHostname(c) ?? publicHostname(c);
 
 /** Handlers ui 1.6.2 serves without authentication that must never be reachable (UtilityController, ProxyController, actuator, TopologyController, MetadataController, ChatController). */
 const DEBUG_PATHS = [
@@ -76,7 +83,15 @@ const SHOPPER_PATHS = [
 
 describe.each(config.regions.map((r) => r.name))('%s', (region) => {
   const rules = albRules(renderRegion(input, region).edge.filter((o) => o.kind === 'Ingress'));
-  const hosts = [regionalHostname(config, region), publicHostname(config)];
+  const hosts = [regionalHostname(config, region), sharedHost(config)];
+
+  test('the ALB has rules for its regional name and the front door’s shared name only', () => {
+    expect([...new Set(rules.map((r) => r.host))].sort()).toEqual([...hosts].sort());
+    // Behind CloudFront the public name is the distribution's: a request for it at the ALB reaches nothing.
+    if (sharedHost(config) !== publicHostname(config)) {
+      for (const path of SHOPPER_PATHS) expect(albRoute(rules, publicHostname(config), path)).toBe('default-404');
+    }
+  });
 
   test.each(hosts.flatMap((host) => DEBUG_PATHS.map((path) => [host, path] as const)))('%s%s is refused by the ALB and by the WAF', (host, path) => {
     expect(albRoute(rules, host, path)).not.toBe('ui');
@@ -103,6 +118,20 @@ describe.each(config.regions.map((r) => r.name))('%s', (region) => {
       expect(forHost[forHost.length - 1]).toEqual({ host, patterns: ['/*'], target: 'block' });
       expect(albRoute(rules, host, '/no/such/page')).toBe('block');
     }
+  });
+});
+
+describe.each(FRONT_DOORS)('front door %s', (frontDoor) => {
+  // The committed environment with another front door (its outputs: the charts choose by the front door).
+  const variant = { ...input, config: { ...config, edge: { ...config.edge, frontDoor } } };
+  const host = sharedHost(variant.config);
+
+  test.each(config.regions.map((r) => r.name))('%s: the shared name serves the shop’s pages, refuses the debug handlers, and nothing else answers', (region) => {
+    const rules = albRules(renderRegion(variant, region).edge.filter((o) => o.kind === 'Ingress'));
+    expect([...new Set(rules.map((r) => r.host))].sort()).toEqual([regionalHostname(config, region), host].sort());
+    for (const path of SHOPPER_PATHS) expect(albRoute(rules, host, path)).toBe('ui');
+    for (const path of DEBUG_PATHS) expect(albRoute(rules, host, path)).not.toBe('ui');
+    expect(albRoute(rules, host, '/no/such/page')).toBe('block');
   });
 });
 

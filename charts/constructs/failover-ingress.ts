@@ -16,11 +16,27 @@ export interface FailoverIngressProps {
   readonly region: string;
   /** Hostname only this region answers (the target of its Route 53 health check). */
   readonly regionalHostname: string;
-  /** Hostname customers use, answered by the healthy region(s). */
-  readonly publicHostname: string;
-  readonly routing: PublicRouting;
-  /** Route 53 health check of this region's own hostname; what DNS routing decides on. */
-  readonly healthCheckId: string;
+  /**
+   * The name every region answers and the front door sends customers to: the public name (route53,
+   * globalAccelerator) or CloudFront's origin name (cloudfront).
+   */
+  readonly sharedHostname: string;
+  /**
+   * The Route 53 record set external-dns publishes for `sharedHostname`, this region's member of it.
+   * @default none: external-dns publishes nothing for the shared name (another owner aliases it, e.g. to
+   * the accelerator)
+   */
+  readonly sharedRecord?: {
+    readonly routing: PublicRouting;
+    /** Route 53 health check of this region's own hostname; what DNS routing decides on. */
+    readonly healthCheckId: string;
+  };
+  /**
+   * Security groups the ALB gets instead of the one the controller would open to the internet (e.g.
+   * only CloudFront's origin-facing addresses); the controller still opens the pods to the ALB.
+   * @default the controller's own, open on the listen ports to 0.0.0.0/0
+   */
+  readonly securityGroupIds?: readonly string[];
   /** Service and port the ALB sends traffic to (IP targets: straight to its pods). */
   readonly backend: { readonly service: string; readonly port: number };
   /** Path the ALB's target group checks on every pod. */
@@ -56,8 +72,9 @@ const BLOCK_ACTION = 'block';
  * A region's way in: one internet-facing ALB (an IngressGroup of two Ingresses) with HTTPS only (HTTP
  * redirects), a modern TLS policy, the region's certificate and WAF web ACL, IP targets checked on the
  * ui's readiness path and drained gracefully. external-dns publishes the regional hostname as a simple
- * record and the public hostname as this region's member of a Route 53 failover (or latency) set,
- * tied to the region's own health check rather than to the ALB's target health.
+ * record and, when the front door asks for it, the shared hostname (public or CloudFront's origin name)
+ * as this region's member of a Route 53 failover (or latency) set, tied to the region's own health check
+ * rather than to the ALB's target health.
  *
  * Low-level `k8s` Ingress: cdk8s-plus' Ingress needs a Service object for every backend and cannot
  * express the load balancer controller's `use-annotation` action backends (the 404 catch-all).
@@ -97,6 +114,16 @@ export class FailoverIngress extends Construct {
       [alb(`actions.${BLOCK_ACTION}`)]: JSON.stringify({ type: 'fixed-response', fixedResponseConfig: { contentType: 'text/plain', statusCode: '404', messageBody: 'Not Found' } }),
     };
     if (props.tags) shared[alb('tags')] = Object.entries(props.tags).map(([k, v]) => `${k}=${v}`).join(',');
+    if (props.securityGroupIds) {
+      if (props.securityGroupIds.length === 0) throw new Error(`ingress for ${props.regionalHostname}: securityGroupIds is empty: omit it to keep the controller's own security group`);
+      shared[alb('security-groups')] = props.securityGroupIds.join(',');
+      // With the frontend group given, the controller attaches its shared backend group and opens the
+      // pods to it only when told to (aws-load-balancer-controller v3.4.0
+      // pkg/ingress/model_build_load_balancer.go:306-331; the flag defaults to false in
+      // pkg/config/controller_config.go:49): without it no target would ever become healthy. Every
+      // Ingress of the group carries the same values, or the controller refuses the group (:348-352).
+      shared[alb('manage-backend-security-group-rules')] = 'true';
+    }
 
     if (props.allowedPaths.length === 0) throw new Error(`ingress for ${props.regionalHostname}: allowedPaths is empty: the ALB would serve nothing`);
     // A positive list: each allowed path forwards to the backend, and a catch-all answers 404. The load
@@ -119,10 +146,17 @@ export class FailoverIngress extends Construct {
 
     // Health is judged by the region's Route 53 health check on the ui path: with alias target health,
     // one target group of a shared ALB without healthy targets would mark the whole region down.
-    const routing: Record<string, string> =
-      props.routing.policy === 'failover'
-        ? { [dns('set-identifier')]: props.region, [dns('aws-failover')]: props.routing.role }
-        : { [dns('set-identifier')]: props.region, [dns('aws-region')]: props.region };
+    const record = props.sharedRecord;
+    const published: Record<string, string> = record
+      ? {
+          [dns('set-identifier')]: props.region,
+          ...(record.routing.policy === 'failover' ? { [dns('aws-failover')]: record.routing.role } : { [dns('aws-region')]: props.region }),
+          [dns('aws-health-check-id')]: record.healthCheckId,
+          [dns('aws-evaluate-target-health')]: 'false',
+        }
+      : // The rule's host stays (the ALB must route the name), but external-dns takes hostnames from
+        // annotations only, and there are none (external-dns v0.21.0 source/ingress.go:288-308).
+        { [dns('ingress-hostname-source')]: 'annotation-only' };
 
     this.regional = new kplus.k8s.KubeIngress(this, 'Regional', {
       metadata: { name: 'shop-regional', annotations: { ...shared, [alb('group.order')]: '10' } },
@@ -134,12 +168,10 @@ export class FailoverIngress extends Construct {
         annotations: {
           ...shared,
           [alb('group.order')]: '20',
-          ...routing,
-          [dns('aws-health-check-id')]: props.healthCheckId,
-          [dns('aws-evaluate-target-health')]: 'false',
+          ...published,
         },
       },
-      spec: { ingressClassName: 'alb', rules: [rules(props.publicHostname)] },
+      spec: { ingressClassName: 'alb', rules: [rules(props.sharedHostname)] },
     });
 
     applyLabels(this, { [LABELS.name]: 'shop-ingress', [LABELS.component]: 'edge' });
