@@ -7,9 +7,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { REGIONAL_OUTPUT_KEYS } from '../config/outputs';
+import { mediaBucketName, originVerifyValueReference, regionalWebAclName } from '../config/front-door';
+import { originHostname } from '../config/hostnames';
+import { FRONT_DOOR_OUTPUT_KEYS, REGIONAL_OUTPUT_KEYS } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { CREDENTIALS, cartsTableName, publicHostname, regionalHostname } from './naming';
+import { AlbSecurityGroups } from './front-door/alb-security-groups';
+import { MediaBucket } from './front-door/media-bucket';
+import { originVerifyRule } from './front-door/origin-verify-rule';
 import { SUBNET_TIERS } from './vpc-provider';
 import { shopPathRules } from './waf-rules';
 
@@ -42,6 +47,10 @@ export class RegionalPrerequisites extends Construct {
   readonly certificate: acm.Certificate;
   /** Encrypts this region's Aurora clusters (the primary's and a secondary's alike). */
   readonly databaseKey: kms.Key;
+  /** Product media of the region (CloudFront serves it under /media). */
+  readonly media: MediaBucket;
+  /** The ALB's security groups behind CloudFront. @default none under the other front doors */
+  readonly albSecurityGroups?: AlbSecurityGroups;
 
   constructor(scope: Construct, id: string, props: RegionalPrerequisitesProps) {
     super(scope, id);
@@ -102,31 +111,54 @@ export class RegionalPrerequisites extends Construct {
       }),
     );
 
+    // Behind CloudFront the edge's web ACL limits each client's rate: here every request comes from a
+    // CloudFront address, so a per-IP limit would throttle whole edge locations. What this ACL adds there
+    // is the proof that a request came through the distribution (cluster/front-door/origin-verify-rule.ts).
+    const behindCloudFront = config.edge.frontDoor === 'cloudfront';
+    const frontDoorRules: wafv2.CfnWebACL.RuleProperty[] = behindCloudFront
+      ? [originVerifyRule({ priority: 0, headerValue: originVerifyValueReference(config.name), healthCheck: { hostname: regionalHostname(config, region.name), path: config.dns.healthCheck.path } })]
+      : [];
+    const rateRules: wafv2.CfnWebACL.RuleProperty[] = behindCloudFront
+      ? []
+      : [
+          {
+            name: 'rate-limit-per-ip',
+            priority: 40,
+            action: { block: {} },
+            statement: { rateBasedStatement: { limit: props.rateLimitPer5Minutes ?? 2000, aggregateKeyType: 'IP' } },
+            visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate-limit-per-ip', sampledRequestsEnabled: true },
+          },
+        ];
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      // Named: the origin-verify rotation finds it by name in each region.
+      name: regionalWebAclName(config.name, region.name),
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `securecart-${config.name}-${region.name}`, sampledRequestsEnabled: true },
       rules: [
+        ...frontDoorRules,
         // Only the shop's own paths, the list the ALB forwards too (config/shop-paths.ts): ui 1.6.2 serves
         // debug handlers without authentication (/utility, /proxy, /actuator, /topology, /info).
         ...shopPathRules(1),
-        managedRule('AWSManagedRulesCommonRuleSet', 10),
-        managedRule('AWSManagedRulesSQLiRuleSet', 20),
-        managedRule('AWSManagedRulesKnownBadInputsRuleSet', 30),
-        {
-          name: 'rate-limit-per-ip',
-          priority: 40,
-          action: { block: {} },
-          statement: { rateBasedStatement: { limit: props.rateLimitPer5Minutes ?? 2000, aggregateKeyType: 'IP' } },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate-limit-per-ip', sampledRequestsEnabled: true },
-        },
+        ...AWS_MANAGED_RULE_GROUPS.map((name, i) => managedRule(name, 10 * (i + 1))),
+        ...rateRules,
       ],
+    });
+    if (behindCloudFront) this.albSecurityGroups = new AlbSecurityGroups(this, 'AlbSecurityGroups', { vpc, region: region.name });
+
+    // Product media, replicated from the first region (where it is uploaded) to every other one.
+    const media = (r: string) => mediaBucketName(config.name, config.accountId, r);
+    const home = config.regions[0].name;
+    this.media = new MediaBucket(this, 'Media', {
+      bucketName: media(region.name),
+      replicateTo: region.name === home ? config.regions.slice(1).map((r) => ({ bucketName: media(r.name), region: r.name })) : undefined,
     });
 
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: config.dns.hostedZoneId, zoneName: config.dns.domain });
     this.certificate = new acm.Certificate(this, 'Certificate', {
       domainName: publicHostname(config),
-      subjectAlternativeNames: [regionalHostname(config, region.name)],
+      // The origin name CloudFront connects to (with its SNI) under the cloudfront front door.
+      subjectAlternativeNames: [regionalHostname(config, region.name), originHostname(config)],
       validation: acm.CertificateValidation.fromDns(zone),
     });
 
@@ -145,11 +177,15 @@ export class RegionalPrerequisites extends Construct {
       [REGIONAL_OUTPUT_KEYS.databaseKmsKeyArn]: this.databaseKey.keyArn,
       ClusterName: cluster.clusterName,
     };
+    if (this.albSecurityGroups) outputs[FRONT_DOOR_OUTPUT_KEYS.albSecurityGroupIds] = this.albSecurityGroups.groups.map((g) => g.securityGroupId).join(',');
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(stack, key, { value });
   }
 }
 
-function managedRule(name: string, priority: number): wafv2.CfnWebACL.RuleProperty {
+/** The AWS managed rule groups both the regional and the edge web ACLs run, in order. */
+export const AWS_MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'] as const;
+
+export function managedRule(name: string, priority: number): wafv2.CfnWebACL.RuleProperty {
   return {
     name,
     priority,

@@ -3,7 +3,7 @@
  * (config/shop-paths.ts), so neither layer alone decides what of the ui the internet reaches.
  */
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { shopPathPattern } from '../config/shop-paths';
+import { SHOP_PATHS, ShopPath, shopPathPattern } from '../config/shop-paths';
 
 /** The answer to a refused path: the ALB's own 404, so both layers look alike from outside. */
 const NOT_FOUND: wafv2.CfnWebACL.RuleActionProperty = { block: { customResponse: { responseCode: 404 } } };
@@ -23,7 +23,7 @@ function visibility(name: string): wafv2.CfnWebACL.VisibilityConfigProperty {
  * Rules evaluated before everything else: refuse any path that is not the shop's (raw, case-sensitive,
  * as the ALB rules match), and any dot segment.
  */
-export function shopPathRules(firstPriority: number): wafv2.CfnWebACL.RuleProperty[] {
+export function shopPathRules(firstPriority: number, paths: readonly ShopPath[] = SHOP_PATHS): wafv2.CfnWebACL.RuleProperty[] {
   return [
     {
       name: 'only-shop-paths',
@@ -31,7 +31,7 @@ export function shopPathRules(firstPriority: number): wafv2.CfnWebACL.RuleProper
       action: NOT_FOUND,
       statement: {
         notStatement: {
-          statement: { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: shopPathPattern(), textTransformations: [{ priority: 0, type: 'NONE' }] } },
+          statement: { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: shopPathPattern(paths), textTransformations: [{ priority: 0, type: 'NONE' }] } },
         },
       },
       visibilityConfig: visibility('only-shop-paths'),

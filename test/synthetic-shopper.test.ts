@@ -8,9 +8,10 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { shop, inputValues } = require('../cluster/synthetic-shopper/canary.js') as {
-  shop: (o: { baseUrl?: string; placeOrder: boolean; email: string }) => Promise<string[]>;
+const { shop, inputValues, originHeaders } = require('../cluster/synthetic-shopper/canary.js') as {
+  shop: (o: { baseUrl?: string; placeOrder: boolean; email: string; extraHeaders?: Record<string, string>; fetchImpl?: typeof fetch }) => Promise<string[]>;
   inputValues: (html: string, name: string) => string[];
+  originHeaders: (env: Record<string, string | undefined>, load?: (m: string) => unknown) => Promise<Record<string, string>>;
 };
 
 const PRODUCT = 'd27cf49f-b689-4a75-a249-d373e0330bb5';
@@ -126,4 +127,50 @@ test('a run fails when the region is unreachable', async () => {
 
 test('reads form values whatever the attribute order', () => {
   expect(inputValues('<input value="a" name="token"><input name="token" type="radio" value="b"><input name="other" value="c">', 'token')).toEqual(['a', 'b']);
+});
+
+describe('behind CloudFront, the origin-verify header the region’s WAF requires', () => {
+  const env = { ORIGIN_VERIFY_SECRET: 'securecart-edge/prod/origin-verify', ORIGIN_VERIFY_KEY: 'value', ORIGIN_VERIFY_HEADER: 'x-origin-verify' };
+  const notFound = (m: string) => Object.assign(new Error(`Cannot find module '${m}'`), { code: 'MODULE_NOT_FOUND' });
+
+  test('is read from the secret on every run with the AWS SDK v3, by name', async () => {
+    const asked: unknown[] = [];
+    const v3 = {
+      SecretsManagerClient: class {
+        async send(command: { input: unknown }) {
+          asked.push(command.input);
+          return { SecretString: JSON.stringify({ value: 'abc123' }) };
+        }
+      },
+      GetSecretValueCommand: class {
+        constructor(readonly input: unknown) {}
+      },
+    };
+    const load = (m: string) => (m === '@aws-sdk/client-secrets-manager' ? v3 : (() => { throw notFound(m); })());
+    expect(await originHeaders(env, load)).toEqual({ 'x-origin-verify': 'abc123' });
+    expect(asked).toEqual([{ SecretId: 'securecart-edge/prod/origin-verify' }]);
+  });
+
+  test('falls back to the SDK v2 the Synthetics runtimes bundle when v3 is absent', async () => {
+    const v2 = { SecretsManager: class { getSecretValue(p: { SecretId: string }) { return { promise: async () => ({ SecretString: JSON.stringify({ value: `v2:${p.SecretId}` }) }) }; } } };
+    const load = (m: string) => (m === 'aws-sdk' ? v2 : (() => { throw notFound(m); })());
+    expect(await originHeaders(env, load)).toEqual({ 'x-origin-verify': 'v2:securecart-edge/prod/origin-verify' });
+  });
+
+  test('fails the run, naming the secret, when the key is missing; no secret configured: no header', async () => {
+    const v3 = { SecretsManagerClient: class { async send() { return { SecretString: '{}' }; } }, GetSecretValueCommand: class {} };
+    await expect(originHeaders(env, () => v3)).rejects.toThrow('origin header: secret securecart-edge/prod/origin-verify has no "value"');
+    expect(await originHeaders({}, () => { throw new Error('must not load an SDK'); })).toEqual({});
+  });
+
+  test('is sent on every request of the run', async () => {
+    const seen: Array<string | undefined> = [];
+    const fetchImpl = (async (url: string, init: RequestInit) => {
+      seen.push((init.headers as Record<string, string>)['x-origin-verify']);
+      return fetch(url, init);
+    }) as typeof fetch;
+    await shop({ baseUrl: ui.url, placeOrder: true, email: 'x@example.com', extraHeaders: { 'x-origin-verify': 'abc123' }, fetchImpl });
+    expect(seen).toHaveLength(9);
+    expect(new Set(seen)).toEqual(new Set(['abc123']));
+  });
 });

@@ -28,12 +28,12 @@ function inputValues(html, name) {
  * Browses, adds a product to the cart and goes through checkout; places the order when `placeOrder`.
  * Throws, naming the step, on the first unexpected answer. Returns the steps taken.
  */
-async function shop({ baseUrl, placeOrder, email, fetchImpl = globalThis.fetch, log = () => {} }) {
+async function shop({ baseUrl, placeOrder, email, extraHeaders = {}, fetchImpl = globalThis.fetch, log = () => {} }) {
   if (!baseUrl) throw new Error('SHOP_URL is not set');
   let cookie;
   const steps = [];
   const request = async (step, method, path, form, expected) => {
-    const headers = { accept: 'text/html', 'user-agent': 'securecart-synthetic-shopper' };
+    const headers = { ...extraHeaders, accept: 'text/html', 'user-agent': 'securecart-synthetic-shopper' };
     if (cookie) headers.cookie = cookie;
     let body;
     if (form) {
@@ -76,8 +76,32 @@ async function shop({ baseUrl, placeOrder, email, fetchImpl = globalThis.fetch, 
   return steps;
 }
 
+/**
+ * Behind CloudFront the region's WAF admits a request only with CloudFront's secret origin header: the
+ * shopper reads its current value (the secret's replica in its own region) on every run, so a rotation
+ * never locks it out. The AWS SDK for JavaScript v3 ships with the Node.js Lambda runtimes the canary
+ * runs on; the Synthetics runtimes also bundle v2, used when v3 is absent.
+ */
+async function originHeaders(env, load = require) {
+  if (!env.ORIGIN_VERIFY_SECRET) return {};
+  const secretId = env.ORIGIN_VERIFY_SECRET;
+  let secretString;
+  try {
+    const { SecretsManagerClient, GetSecretValueCommand } = load('@aws-sdk/client-secrets-manager');
+    secretString = (await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+  } catch (e) {
+    if (e.code !== 'MODULE_NOT_FOUND') throw e;
+    const AWS = load('aws-sdk');
+    secretString = (await new AWS.SecretsManager().getSecretValue({ SecretId: secretId }).promise()).SecretString;
+  }
+  const value = JSON.parse(secretString || '{}')[env.ORIGIN_VERIFY_KEY];
+  if (!value) throw new Error(`origin header: secret ${secretId} has no "${env.ORIGIN_VERIFY_KEY}"`);
+  return { [env.ORIGIN_VERIFY_HEADER]: value };
+}
+
 exports.shop = shop;
 exports.inputValues = inputValues;
+exports.originHeaders = originHeaders;
 
 /** The canary's entry point: the region's URL and options come from its environment. */
 exports.handler = async () =>
@@ -85,5 +109,6 @@ exports.handler = async () =>
     baseUrl: process.env.SHOP_URL,
     placeOrder: process.env.PLACE_ORDER === 'true',
     email: process.env.SHOPPER_EMAIL,
+    extraHeaders: await originHeaders(process.env),
     log: (line) => console.log(line),
   });

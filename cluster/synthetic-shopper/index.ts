@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -24,6 +25,12 @@ export interface SyntheticShopperProps {
   readonly failedRuns: number;
   /** Where the alarm and its recovery are sent. */
   readonly topic: sns.ITopic;
+  /**
+   * A header the region's WAF requires (behind CloudFront), whose value the shopper reads on every run
+   * from a JSON key of a Secrets Manager secret in its own region.
+   * @default none
+   */
+  readonly originHeader?: { readonly name: string; readonly secretName: string; readonly secretKey: string };
 }
 
 /** How often the shopper runs: CloudWatch Synthetics' shortest schedule. */
@@ -62,12 +69,28 @@ export class SyntheticShopper extends Construct {
       test: synthetics.Test.custom({ code: synthetics.Code.fromInline(fs.readFileSync(SHOPPER_SCRIPT, 'utf8')), handler: 'index.handler' }),
       schedule: synthetics.Schedule.rate(SHOPPER_INTERVAL),
       timeout: Duration.seconds(50),
-      environmentVariables: { SHOP_URL: `https://${props.hostname}`, PLACE_ORDER: String(props.placeOrders), SHOPPER_EMAIL: props.email },
+      environmentVariables: {
+        SHOP_URL: `https://${props.hostname}`,
+        PLACE_ORDER: String(props.placeOrders),
+        SHOPPER_EMAIL: props.email,
+        // The secret's name, never its value: canary settings are readable by anyone who can describe it.
+        ...(props.originHeader ? { ORIGIN_VERIFY_SECRET: props.originHeader.secretName, ORIGIN_VERIFY_KEY: props.originHeader.secretKey, ORIGIN_VERIFY_HEADER: props.originHeader.name } : {}),
+      },
       artifactsBucketLocation: { bucket: artifacts, prefix: props.name },
       successRetentionPeriod: Duration.days(2),
       failureRetentionPeriod: Duration.days(14),
       startAfterCreation: true,
     });
+    if (props.originHeader) {
+      const stack = Stack.of(this);
+      // Secrets Manager appends six random characters to a secret's ARN.
+      this.canary.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${props.originHeader.secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        }),
+      );
+    }
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
       alarmName: props.alarmName,
       alarmDescription: `SecureCart: the synthetic shopper failed ${props.failedRuns} runs in a row on ${props.hostname} (the region cannot sell; Route 53 fails it over). Runbook: docs/operations.md#region-health`,
