@@ -5,7 +5,10 @@ import { Construct } from 'constructs';
 import { GLOBAL_OUTPUT_KEYS } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { SECRET_KEYS } from '../config/credentials';
-import { CREDENTIALS, CredentialName, cartsTableName, secretName } from './naming';
+import { CLOUDFRONT_REGION, originVerifySecretName, regionalWebAclName } from '../config/front-door';
+import { publicHostname } from '../config/hostnames';
+import { OriginVerifySecret } from './front-door/origin-verify-secret';
+import { CREDENTIALS, CredentialName, cartsTableName, commonTags, secretName } from './naming';
 
 export interface GlobalDataStackProps extends StackProps {
   readonly config: PlatformConfig;
@@ -19,6 +22,8 @@ export interface GlobalDataStackProps extends StackProps {
 export class GlobalDataStack extends Stack {
   readonly cartsTable: dynamodb.TableV2;
   readonly secrets: Record<CredentialName, secretsmanager.Secret>;
+  /** CloudFront's origin-verify secret (edge.frontDoor cloudfront only). */
+  readonly originVerify?: OriginVerifySecret;
 
   constructor(scope: Construct, id: string, props: GlobalDataStackProps) {
     super(scope, id, props);
@@ -59,6 +64,17 @@ export class GlobalDataStack extends Stack {
         return [name, secret];
       }),
     ) as Record<CredentialName, secretsmanager.Secret>;
+
+    if (config.edge.frontDoor === 'cloudfront') {
+      this.originVerify = new OriginVerifySecret(this, 'OriginVerify', {
+        secretName: originVerifySecretName(config.name),
+        replicaRegions: [...new Set([...others.map((r) => r.name), CLOUDFRONT_REGION])].filter((r) => r !== primary.name),
+        webAcls: config.regions.map((r) => ({ region: r.name, name: regionalWebAclName(config.name, r.name) })),
+        alias: publicHostname(config),
+        distributionTags: { project: commonTags(config).project, environment: commonTags(config).environment },
+        rotationDays: config.edge.cloudFront.originSecretRotationDays,
+      });
+    }
 
     new CfnOutput(this, GLOBAL_OUTPUT_KEYS.cartsTableName, { value: this.cartsTable.tableName });
     for (const [name, secret] of Object.entries(this.secrets)) new CfnOutput(this, `${name[0].toUpperCase()}${name.slice(1)}SecretName`, { value: secret.secretName });
