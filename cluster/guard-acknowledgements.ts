@@ -5,7 +5,7 @@
  */
 
 /** Which templates: the stacks by kind, or the nested stacks aws-cdk-lib's EKS module creates. */
-export type GuardTemplateKind = 'regional' | 'global' | 'health' | 'eks-cluster-resource-provider' | 'eks-kubectl-provider';
+export type GuardTemplateKind = 'regional' | 'global' | 'health' | 'front-door' | 'eks-cluster-resource-provider' | 'eks-kubectl-provider';
 
 export interface GuardAcknowledgement {
   readonly templates: GuardTemplateKind;
@@ -22,6 +22,7 @@ export function guardTemplateKind(file: string): GuardTemplateKind {
   if (/KubectlProvider[0-9A-F]{8}\.nested\.template\.json$/.test(file)) return 'eks-kubectl-provider';
   if (file.endsWith('-global.template.json')) return 'global';
   if (file.endsWith('-health.template.json')) return 'health';
+  if (file.endsWith('-edge.template.json') || file.endsWith('-accelerator.template.json')) return 'front-door';
   return 'regional';
 }
 
@@ -83,5 +84,61 @@ export const GUARD_ACKNOWLEDGEMENTS: GuardAcknowledgement[] = [
     control: 'CT.S3.PR.9',
     resources: ['SyntheticShopperArtifacts'],
     reason: 'Run artifacts are disposable and expire after 14 days; object lock would keep them for no one.',
+  },
+
+  // The front door (cluster/front-door/).
+  {
+    templates: 'regional',
+    control: 'CT.LAMBDA.PR.3',
+    resources: ['AWS679f53fac002430cb0da5b7982bd2287'],
+    reason: "aws-cdk-lib's AwsCustomResource function: it looks up AWS-managed prefix list ids while CloudFormation runs and holds no data; in the VPC it would depend on NAT for nothing.",
+  },
+  {
+    templates: 'front-door',
+    control: 'CT.LAMBDA.PR.3',
+    resources: ['AWS679f53fac002430cb0da5b7982bd2287'],
+    reason: "aws-cdk-lib's AwsCustomResource function: it looks up the regional ALBs by tag while CloudFormation runs; the front door's stack has no VPC.",
+  },
+  {
+    templates: 'global',
+    control: 'CT.LAMBDA.PR.3',
+    resources: ['OriginVerifyRotation'],
+    reason: 'The origin-verify rotation function calls only AWS APIs (Secrets Manager, WAF in each region, CloudFront) and holds no data; the global stack has no VPC.',
+  },
+  {
+    templates: 'regional',
+    control: 'CT.S3.PR.10',
+    resources: ['PrerequisitesMediaBucket'],
+    reason: "Product media is encrypted with S3-managed keys: CloudFront's origin access control cannot decrypt with the AWS-managed S3 KMS key, and the images are the catalogue's public pictures, for which a customer key adds cost and a key policy to keep in step with the distribution.",
+  },
+  {
+    templates: 'regional',
+    control: 'CT.S3.PR.2',
+    resources: ['PrerequisitesMediaBucket'],
+    reason: 'Media is read only through CloudFront, whose access logs record every request (edge.cloudFront.accessLogsBucket); server access logs would log CloudFront and replication again.',
+  },
+  {
+    templates: 'regional',
+    control: 'CT.S3.PR.4',
+    resources: ['PrerequisitesMediaBucket'],
+    reason: 'Nothing reacts to new media: S3 replication copies it to the other regions, and CloudFront reads it on demand.',
+  },
+  {
+    templates: 'regional',
+    control: 'CT.S3.PR.9',
+    resources: ['PrerequisitesMediaBucket'],
+    reason: 'Product images are replaced when the catalogue changes; versioning keeps replaced ones 90 days, and the other regions hold replicas. Object lock would forbid deleting a withdrawn image.',
+  },
+  {
+    templates: 'front-door',
+    control: 'CT.CLOUDFRONT.PR.1',
+    resources: ['Distribution'],
+    reason: "The root is ui's home page (HomeController GET /), served by the origin; a default root object would rewrite / to an object name ui does not serve.",
+  },
+  {
+    templates: 'front-door',
+    control: 'CT.CLOUDFRONT.PR.5',
+    resources: ['Distribution'],
+    reason: 'Standard logs need a bucket with ACLs enabled, which the environment names (edge.cloudFront.accessLogsBucket); until it does, the web ACL samples requests and the regional ALBs log theirs.',
   },
 ];

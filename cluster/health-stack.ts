@@ -12,6 +12,7 @@ import { regionalHostname, shopperAlarmName } from './naming';
 
 /** Route 53 publishes health check metrics in us-east-1 only: alarms on them must live there. */
 export const HEALTH_STACK_REGION = 'us-east-1';
+// The front door's stack names these health checks: both in us-east-1 (config/front-door.ts).
 
 
 export interface HealthStackProps extends StackProps {
@@ -26,6 +27,11 @@ export interface HealthStackProps extends StackProps {
  */
 export class HealthStack extends Stack {
   readonly healthChecks: Record<string, route53.CfnHealthCheck> = {};
+  /**
+   * Healthy while at least one region can sell: what the global front door (distribution or
+   * accelerator) is for. Shield Advanced's health-based detection follows it.
+   */
+  readonly shopHealthCheck: route53.CfnHealthCheck;
   readonly alarmTopic: sns.Topic;
 
   constructor(scope: Construct, id: string, props: HealthStackProps) {
@@ -104,6 +110,11 @@ export class HealthStack extends Stack {
       new CfnOutput(this, `Catalog${healthCheckOutputKey(region.name)}`, { value: reachable.attrHealthCheckId });
       new CfnOutput(this, `Shopper${healthCheckOutputKey(region.name)}`, { value: sells.attrHealthCheckId });
     }
+    const regional = Object.values(this.healthChecks);
+    this.shopHealthCheck = new route53.CfnHealthCheck(this, 'ShopHealthCheck', {
+      healthCheckConfig: { type: 'CALCULATED', childHealthChecks: regional.map((c) => c.attrHealthCheckId), healthThreshold: 1 },
+      healthCheckTags: [{ key: 'Name', value: `securecart-${config.name}-shop` }],
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 }

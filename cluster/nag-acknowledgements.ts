@@ -4,16 +4,17 @@
  * (and the tests), so a new wildcard or a new resource without a control is a reviewed change.
  *
  * Placeholders: in paths, `{cluster}` is the EKS cluster construct (named like its stack); in findings,
- * `{region}`, `{account}` and `{env}` are the stack's, and `{logicalId}` stands for a CloudFormation
- * logical id that CDK derives from a construct path (EKS' internal providers refer to each other by it).
+ * `{region}`, `{account}` and `{env}` are the stack's, `{anyRegion}` any region's name, and `{logicalId}`
+ * stands for a CloudFormation logical id that CDK derives from a construct path (EKS' internal providers
+ * refer to each other by it).
  */
 
 import { AZ_POWER_CONSTRUCT_PREFIX, DRILLS_CONSTRUCT_ID, POD_CPU_STRESS_CONSTRUCT_ID, POD_DELETE_CONSTRUCT_ID } from './fault-injection/construct-ids';
 
 export interface Acknowledgement {
   /** Which stacks: one per region, the global data stack or the health stack. */
-  readonly stacks: 'regional' | 'global' | 'health';
-  /** Construct paths of the resources, relative to the stack. */
+  readonly stacks: 'regional' | 'global' | 'health' | 'front-door';
+  /** Construct paths of the resources, relative to the stack (`{anyRegion}` stands for a region's name). */
   readonly paths: string[];
   /** The AwsSolutions rule, e.g. AwsSolutions-IAM5. */
   readonly rule: string;
@@ -24,6 +25,8 @@ export interface Acknowledgement {
 }
 
 const EKS_PROVIDER = '@aws-cdk--aws-eks.ClusterResourceProvider';
+/** aws-cdk-lib's AwsCustomResource singleton function role (its construct id is fixed by the library). */
+const AWS_CUSTOM_RESOURCE_ROLE = 'AWS679f53fac002430cb0da5b7982bd2287/ServiceRole/Resource';
 const KUBECTL_PROVIDER = '@aws-cdk--aws-eks.KubectlProvider';
 const LAMBDA_BASIC = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 const LAMBDA_VPC = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
@@ -316,5 +319,81 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
     paths: ['CatalogDbSecret/Resource', 'OrdersDbSecret/Resource', 'CheckoutRedisSecret/Resource'],
     rule: 'AwsSolutions-SMG4',
     reason: 'Rotating these credentials must also change the Aurora/ElastiCache password through ACK and roll the pods; until a rotation function does all three, rotation is the runbook procedure in docs/operations.md.',
+  },
+
+  // The front door (cluster/front-door/).
+  {
+    stacks: 'regional',
+    paths: [AWS_CUSTOM_RESOURCE_ROLE],
+    rule: 'AwsSolutions-IAM4',
+    findings: [LAMBDA_BASIC],
+    reason: "aws-cdk-lib's AwsCustomResource function (deploy-time lookups of AWS-managed prefix list ids): AWSLambdaBasicExecutionRole only lets it write its own logs.",
+  },
+  {
+    stacks: 'regional',
+    paths: ['Prerequisites/AlbSecurityGroups/FromCloudFrontPrefixList/Resource/CustomResourcePolicy/Resource', 'Prerequisites/AlbSecurityGroups/FromHealthCheckersPrefixList/Resource/CustomResourcePolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::*'],
+    reason: 'ec2:DescribeManagedPrefixLists, the only action, is a read without resource-level permissions (Service Authorization Reference, Amazon EC2).',
+  },
+  {
+    stacks: 'regional',
+    paths: ['Prerequisites/Media/Bucket/ReplicationRole/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::<{logicalId}.Arn>/*', 'Resource::arn:<AWS::Partition>:s3:::sc-{env}-media-{account}-{anyRegion}/*'],
+    reason: "S3 replication role (aws-cdk-lib's): reads object versions of the home region's media bucket and writes replicas into the other regions' media buckets: every object of exactly those buckets.",
+  },
+  {
+    stacks: 'regional',
+    paths: ['Prerequisites/Media/Bucket/Resource'],
+    rule: 'AwsSolutions-S1',
+    reason: 'Media is read only through CloudFront, whose access logs (edge.cloudFront.accessLogsBucket) record every request; uploads are CloudTrail data events. Server access logs would log CloudFront and replication again.',
+  },
+  {
+    stacks: 'global',
+    paths: ['OriginVerify/Rotation/ServiceRole/Resource'],
+    rule: 'AwsSolutions-IAM4',
+    findings: [LAMBDA_BASIC],
+    reason: 'Origin-verify rotation function: AWSLambdaBasicExecutionRole only lets it write its own log group (retained a year).',
+  },
+  {
+    stacks: 'global',
+    paths: ['OriginVerify/Rotation/ServiceRole/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: [
+      'Resource::*',
+      'Resource::arn:<AWS::Partition>:cloudfront::{account}:distribution/*',
+      'Resource::arn:<AWS::Partition>:wafv2:{anyRegion}:{account}:regional/managedruleset/*/*',
+      'Resource::arn:<AWS::Partition>:wafv2:{anyRegion}:{account}:regional/webacl/*',
+      'Resource::arn:<AWS::Partition>:wafv2:{anyRegion}:{account}:regional/webacl/securecart-{env}-{anyRegion}/*',
+    ],
+    reason:
+      "Origin-verify rotation (cluster/origin-verify/rotation.js): secretsmanager:GetRandomPassword and cloudfront:ListDistributions have no resource type; the distribution's id is not known to this stack, so Get/UpdateDistribution require the environment's project and environment tags (aws:ResourceTag); wafv2:ListWebACLs is on regional web ACLs, Get/UpdateWebACL on the environment's named web ACLs (the id is generated), and UpdateWebACL is also authorised against the AWS managed rule groups those web ACLs run.",
+  },
+  {
+    stacks: 'front-door',
+    paths: [AWS_CUSTOM_RESOURCE_ROLE],
+    rule: 'AwsSolutions-IAM4',
+    findings: [LAMBDA_BASIC],
+    reason: "aws-cdk-lib's AwsCustomResource function (deploy-time lookups of the regional ALBs by their load balancer controller tags): AWSLambdaBasicExecutionRole only lets it write its own logs.",
+  },
+  {
+    stacks: 'front-door',
+    paths: ['Alb-{anyRegion}/Resource/CustomResourcePolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::*'],
+    reason: 'tag:GetResources, the only action, has no resource-level permissions (Service Authorization Reference, Resource Groups Tagging API); it only reads tags.',
+  },
+  {
+    stacks: 'front-door',
+    paths: ['Distribution/Resource'],
+    rule: 'AwsSolutions-CFR1',
+    reason: 'The shop sells wherever its customers are: no country is refused at the edge. The web ACL limits paths, runs the managed rules and rate-limits each client.',
+  },
+  {
+    stacks: 'front-door',
+    paths: ['Distribution/Resource'],
+    rule: 'AwsSolutions-CFR3',
+    reason: 'Standard logs need a bucket with ACLs enabled, which the environment names (edge.cloudFront.accessLogsBucket); until it does, the web ACL samples requests and the regional ALBs log theirs.',
   },
 ];

@@ -25,6 +25,9 @@ export function unacknowledgedFindings(app: App): NagFinding[] {
     .sort((a, b) => (a.path + a.id).localeCompare(b.path + b.id));
 }
 
+/** A region's name, for `{anyRegion}` in acknowledgements' paths and findings. */
+const ANY_REGION = '[a-z]{2}(-gov)?-[a-z]+-\\d';
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The finding ids an acknowledgement accepts in one stack, as exact-match patterns. */
@@ -34,7 +37,8 @@ function patterns(ack: Acknowledgement, vars: NagScope['vars']): RegExp[] {
       .replace(/\\\{region\\\}/g, escape(vars.region))
       .replace(/\\\{account\\\}/g, escape(vars.account))
       .replace(/\\\{env\\\}/g, escape(vars.env))
-      .replace(/\\\{logicalId\\\}/g, '[A-Za-z0-9]+');
+      .replace(/\\\{logicalId\\\}/g, '[A-Za-z0-9]+')
+      .replace(/\\\{anyRegion\\\}/g, ANY_REGION);
   const ids = ack.findings ? ack.findings.map((f) => `${escape(ack.rule)}\\[${expand(f)}\\]`) : [escape(ack.rule)];
   return ids.map((id) => new RegExp(`^${id}$`));
 }
@@ -55,7 +59,7 @@ export function applyNag(app: App, scopes: NagScope[]): Acknowledgement[] {
     const ack = ACKNOWLEDGEMENTS.find(
       (a) =>
         a.stacks === scope.kind &&
-        a.paths.some((p) => p.replace('{cluster}', scope.vars.cluster ?? '{cluster}') === relative) &&
+        a.paths.some((p) => new RegExp(`^${escape(p.replace('{cluster}', scope.vars.cluster ?? '{cluster}')).replace(/\\\{anyRegion\\\}/g, ANY_REGION)}$`).test(relative)) &&
         patterns(a, scope.vars).some((re) => re.test(finding.id)),
     );
     const resource = byPath.get(finding.path);

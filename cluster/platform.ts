@@ -1,6 +1,9 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
-import { globalStackName, healthStackName } from '../config/outputs';
+import { FRONT_DOOR_STACK_REGION } from '../config/front-door';
+import { acceleratorStackName, edgeStackName, globalStackName, healthStackName } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
+import { AcceleratorStack } from './front-door/accelerator-stack';
+import { CloudFrontStack } from './front-door/cloudfront-stack';
 import { GlobalDataStack } from './global-data-stack';
 import { HEALTH_STACK_REGION, HealthStack } from './health-stack';
 import { KeyGrantsOnlyForAwsResources } from './kms-grants';
@@ -12,6 +15,8 @@ export interface Platform {
   readonly regions: Record<string, RegionalStack>;
   readonly globalData: GlobalDataStack;
   readonly health: HealthStack;
+  /** The front door's stack, unless it is Route 53 alone (its records come from the clusters). */
+  readonly frontDoor?: CloudFrontStack | AcceleratorStack;
   /** Every stack with what its cdk-nag acknowledgements need to know about it. */
   readonly nagScopes: NagScope[];
 }
@@ -44,11 +49,47 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
   Aspects.of(app).add(new KeyGrantsOnlyForAwsResources());
   // The health checks name each region's synthetic-shopper alarm, which Route 53 needs to exist.
   for (const region of config.regions) health.addDependency(regions[region.name].stack);
+  // The home region's media bucket replicates into the others', which S3 requires to exist first.
+  const [home, ...others] = config.regions;
+  for (const other of others) regions[home.name].stack.addDependency(regions[other.name].stack);
+  // The regional web ACLs resolve CloudFront's origin-verify secret, which the global stack creates.
+  if (globalData.originVerify) for (const region of config.regions) regions[region.name].stack.addDependency(globalData);
+
+  // Last: it finds the ALBs the clusters' controllers created, and names the health checks.
+  const frontDoorProps = {
+    config,
+    regionHealthCheckIds: Object.fromEntries(config.regions.map((r) => [r.name, health.healthChecks[r.name].attrHealthCheckId])),
+    shopHealthCheckId: health.shopHealthCheck.attrHealthCheckId,
+    terminationProtection: true,
+  };
+  let frontDoor: CloudFrontStack | AcceleratorStack | undefined;
+  if (config.edge.frontDoor === 'cloudfront') {
+    frontDoor = new CloudFrontStack(app, edgeStackName(config.name), {
+      ...frontDoorProps,
+      env: env(FRONT_DOOR_STACK_REGION),
+      stackName: edgeStackName(config.name),
+      description: `SecureCart ${config.name}: CloudFront distribution, its web ACL and certificate, media origins`,
+    });
+  } else if (config.edge.frontDoor === 'globalAccelerator') {
+    frontDoor = new AcceleratorStack(app, acceleratorStackName(config.name), {
+      ...frontDoorProps,
+      env: env(FRONT_DOOR_STACK_REGION),
+      stackName: acceleratorStackName(config.name),
+      description: `SecureCart ${config.name}: Global Accelerator over the regional ALBs`,
+    });
+  }
+  if (frontDoor) {
+    frontDoor.addDependency(health);
+    frontDoor.addDependency(globalData);
+    for (const region of config.regions) frontDoor.addDependency(regions[region.name].stack);
+  }
+
   const vars = (region: string, cluster?: string) => ({ region, account: config.accountId, env: config.name, cluster });
   const nagScopes: NagScope[] = [
     ...config.regions.map((r) => ({ stack: regions[r.name].stack as Stack, kind: 'regional' as const, vars: vars(r.name, clusterName(config, r.name)) })),
     { stack: globalData, kind: 'global', vars: vars(config.regions[0].name) },
     { stack: health, kind: 'health', vars: vars(HEALTH_STACK_REGION) },
+    ...(frontDoor ? [{ stack: frontDoor as Stack, kind: 'front-door' as const, vars: vars(frontDoor.region) }] : []),
   ];
-  return { regions, globalData, health, nagScopes };
+  return { regions, globalData, health, frontDoor, nagScopes };
 }

@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
+import { ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_SECRET_KEY, originVerifySecretName } from '../config/front-door';
 import { regionalStackName } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { ackElastiCachePolicy, ackRdsKeyStatement, ackRdsPolicy } from './ack-policies';
@@ -233,6 +234,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     email: shopperEmail(config),
     failedRuns: config.dns.syntheticShopper.failedRuns,
     topic: alarms.topic,
+    originHeader: config.edge.frontDoor === 'cloudfront' ? { name: ORIGIN_VERIFY_HEADER, secretName: originVerifySecretName(config.name), secretKey: ORIGIN_VERIFY_SECRET_KEY } : undefined,
   });
   addRegionalDrills(stack, { config, region, clusterName: name, stopAlarms: [shopper.alarm, ...alarms.customerAlarms] });
   return { stack, prerequisites };
