@@ -27,6 +27,16 @@ export const FIGURES = {
     source:
       'assumption: the NodesNotReady alarm fires about 3 minutes after the loss; a person confirms the zone is lost, deletes Argo CD\'s application controller pod if it was there, and pushes the evacuation commit (docs/operations.md, "A zone degrades", steps 1 to 4): 10 minutes in all',
   },
+  cloudFrontOriginDns: {
+    seconds: 60,
+    source:
+      "assumption: CloudFront resolves a custom origin's name with public DNS (CloudFront Developer Guide, \"HTTP 502 status code (DNS error)\") and does not document how long it keeps the answer; the model takes the record's TTL, the ALB alias's 60 s",
+  },
+  globalAcceleratorFailover: {
+    seconds: 30,
+    source:
+      'Global Accelerator sends new connections elsewhere once an endpoint is unhealthy, without DNS caching (Developer Guide, "How AWS Global Accelerator works"); for an ALB endpoint it follows the ALB\'s target health, which the ALB sees after 2 failed checks 10 s apart (charts/constructs/failover-ingress.ts), plus GA\'s own propagation: about 30 s in all (../shared/FACTS.md)',
+  },
   gitopsApply: {
     seconds: 60,
     source: 'Argo CD applies the commit: the runbook asks for a hard refresh of the platform application, which syncs itself (automated sync; under a minute); without it Argo CD polls every 120 s plus up to 60 s of jitter (argo-cd v3.4.4 cmd/argocd-application-controller: defaultAppResyncPeriod 120, jitter 60), up to 120 s more',

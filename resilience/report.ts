@@ -6,10 +6,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { publicHostname } from '../config/hostnames';
+import { albRecordHostname, publicHostname } from '../config/hostnames';
 import { cpuMillis, PlatformConfig, SERVICE_NAMES, ServiceName } from '../config/schema';
 import { EXTERNAL_DNS_PREFIX } from '../charts/constants';
-import { failoverModel, FailoverModel, SHOPPER_INTERVAL_SECONDS } from './failover';
+import { failoverModel, FailoverModel } from './failover';
+import { FrontDoorFailover, frontDoorFailover, frontDoorViolations } from './front-door';
 import { FIGURES } from './figures';
 import { nodePoolZones, platformComponentRows, platformViolations, PlatformComponentRow, unreachableToleration, zoneLossScenarios, ZoneLossScenario, zoneLossTimings, zoneSpreadOf } from './zone-loss-scenarios';
 import { Mitigation, PlacedPod, ZoneLossCase, zoneLossTimeline, ZoneLossTimeline } from './zone-loss';
@@ -72,6 +73,8 @@ export interface ResilienceReport {
   readonly data: DataStore[];
   readonly records: PublicRecord[];
   readonly dns: FailoverModel;
+  /** What customers see through each front door when the primary fails; the chosen one is budgeted. */
+  readonly frontDoor: FrontDoorFailover;
   /** The cluster components the recovery depends on, after the worst zone loss. */
   readonly platform: PlatformComponentRow[];
   /** The zone-loss designs considered, each run through both schedulers. */
@@ -316,28 +319,24 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
   violations.push(...platformViolations(platform));
   const alternatives = mitigationAlternatives(config, services.find((x) => x.primary)!, rendered[config.primaryRegion]);
 
-  const publicHost = publicHostname(config);
-  const records = publicRecords(rendered, publicHost);
+  // The record set the ALBs publish: the public name (route53), CloudFront's origin name, or none
+  // (globalAccelerator: the public name is the accelerator's alias).
+  const recordHost = albRecordHostname(config);
+  const records = recordHost ? publicRecords(rendered, recordHost) : [];
   const dns = failoverModel({ ...config.dns.healthCheck, shopper: { failedRuns: config.dns.syntheticShopper.failedRuns } });
-  if (dns.worstCaseSeconds > config.budgets.dnsFailoverSeconds) {
-    violations.push(
-      `DNS failover: modeled ${dns.worstCaseSeconds} s exceeds the budget of ${config.budgets.dnsFailoverSeconds} s by ${dns.worstCaseSeconds - config.budgets.dnsFailoverSeconds} s: lower dns.healthCheck.intervalSeconds or failureThreshold, or raise budgets.dnsFailoverSeconds`,
-    );
-  }
-  const cannotSell = dns.cannotSell!;
-  if (cannotSell.worstCaseSeconds > config.budgets.cannotSellFailoverSeconds) {
-    violations.push(
-      `DNS failover when the primary cannot sell: modeled ${cannotSell.worstCaseSeconds} s exceeds the budget of ${config.budgets.cannotSellFailoverSeconds} s by ${cannotSell.worstCaseSeconds - config.budgets.cannotSellFailoverSeconds} s: lower dns.syntheticShopper.failedRuns, or raise budgets.cannotSellFailoverSeconds`,
-    );
-  }
-  if (config.failoverMode === 'active-passive') {
+  const frontDoor = frontDoorFailover(config);
+  violations.push(...frontDoorViolations(config, frontDoor));
+  if (recordHost && config.failoverMode === 'active-passive') {
     const primaries = records.filter((r) => r.failover === 'PRIMARY');
     const secondaries = records.filter((r) => r.failover === 'SECONDARY');
     if (primaries.length !== 1 || secondaries.length !== records.length - 1) {
-      violations.push(`DNS failover: ${publicHost} needs exactly one PRIMARY record and SECONDARY records for the others, rendered ${primaries.length} PRIMARY and ${secondaries.length} SECONDARY`);
+      violations.push(`DNS failover: ${recordHost} needs exactly one PRIMARY record and SECONDARY records for the others, rendered ${primaries.length} PRIMARY and ${secondaries.length} SECONDARY`);
     }
   }
-  for (const r of records.filter((x) => !x.healthCheckId)) violations.push(`DNS failover: the ${r.region} record of ${publicHost} has no health check id, so Route 53 cannot fail it over`);
+  if (recordHost && records.length !== config.regions.length) {
+    violations.push(`DNS failover: ${recordHost} is published by ${records.length} of the ${config.regions.length} regions: every region's edge must publish its member of the set`);
+  }
+  for (const r of records.filter((x) => !x.healthCheckId)) violations.push(`DNS failover: the ${r.region} record of ${recordHost} has no health check id, so Route 53 cannot fail it over`);
 
   // A standby taking over must grow to the primary's baseline: HPA steps, then nodes and pods.
   const standby = config.regions.find((r) => r.name !== config.primaryRegion)!.name;
@@ -360,8 +359,8 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
     );
   }
 
-  const markdown = renderMarkdown(config, { services, regionLoss, data, records, dns, platform, alternatives, violations });
-  return { services, regionLoss, data, records, dns, platform, alternatives, violations, markdown };
+  const markdown = renderMarkdown(config, { services, regionLoss, data, records, dns, frontDoor, platform, alternatives, violations });
+  return { services, regionLoss, data, records, dns, frontDoor, platform, alternatives, violations, markdown };
 }
 
 function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markdown'>): string {
@@ -402,38 +401,27 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     ...zoneLossMarkdown(config, r),
     '## Losing the primary region',
     '',
-    `### How fast DNS moves customers`,
+    ...frontDoorMarkdown(config, r),
+    '### Region health',
     '',
-    `Public name \`${publicHost}\`, as external-dns publishes it from each region's Ingress:`,
+    albRecordHostname(config)
+      ? `\`${albRecordHostname(config)}\` (${config.edge.frontDoor === 'cloudfront' ? "CloudFront's origin name for writes and the first try of reads" : 'the public name'}), as external-dns publishes it from each region's Ingress:`
+      : `The public name \`${publicHost}\` is an alias of the accelerator (cluster/front-door/accelerator-stack.ts); the regions publish only their own hostnames.`,
     '',
-    '| region | routing | set identifier | health check | alias target health |',
-    '|---|---|---|---|---|',
-    ...r.records.map((x) => `| ${x.region} | ${x.failover ?? `latency (${x.latencyRegion})`} | \`${x.setIdentifier ?? '-'}\` | \`${x.healthCheckId ?? 'none'}\` | ${x.evaluateTargetHealth === 'false' ? 'off' : 'on'} |`),
-    '',
+    ...(r.records.length
+      ? [
+          '| region | routing | set identifier | health check | alias target health |',
+          '|---|---|---|---|---|',
+          ...r.records.map((x) => `| ${x.region} | ${x.failover ?? `latency (${x.latencyRegion})`} | \`${x.setIdentifier ?? '-'}\` | \`${x.healthCheckId ?? 'none'}\` | ${x.evaluateTargetHealth === 'false' ? 'off' : 'on'} |`),
+          '',
+        ]
+      : []),
     `A region is healthy in Route 53 while two checks both pass (a calculated health check, healthy when both children are: Route 53 API reference, HealthThreshold). Alias target health is off: a shared ALB would report the whole region down when any one target group has no healthy target.`,
     '',
     `- **Reachable and shows the catalog**: an HTTPS check of \`https://<region>.${publicHost}${hc.path}\` through the region's WAF and ALB every ${hc.intervalSeconds} s, unhealthy after ${hc.failureThreshold} consecutive failures. ui renders that page from catalog (MySQL) and carts (DynamoDB), and answers 5xx when either fails (ui 1.6.2 has no error handling of its own).`,
     `- **Can sell**: the region's synthetic shopper (a CloudWatch Synthetics canary, once a minute) browses, adds to the cart and checks out${config.dns.syntheticShopper.placeOrders ? ', placing an order (orders, its database and write forwarding included)' : ' up to the payment step (orders itself is not exercised)'}; its alarm fires after ${config.dns.syntheticShopper.failedRuns} failed run(s) in a row, and an alarm-based health check follows it. Without data the check keeps its last status: an unreachable region is the HTTPS check's to report.`,
     '',
-    '**The region stops answering** (ALB, ui, catalog or carts down):',
-    '',
-    '| step | worst case | from |',
-    '|---|---|---|',
-    `| detection | ${r.dns.detectionSeconds} s | interval ${hc.intervalSeconds} s × failure threshold ${hc.failureThreshold} (the region fails just after a passing check) |`,
-    `| cached answers | ${r.dns.ttlSeconds} s | alias records to an ALB carry the ALB's 60 s TTL (TTL annotations do not apply to aliases) |`,
-    `| **customers reach the secondary** | **${r.dns.worstCaseSeconds} s** | budget ${config.budgets.dnsFailoverSeconds} s: ${r.dns.worstCaseSeconds <= config.budgets.dnsFailoverSeconds ? 'within' : '**exceeded**'} |`,
-    '',
-    '**The region answers but cannot sell** (checkout, Redis, orders or its database down):',
-    '',
-    '| step | worst case | from |',
-    '|---|---|---|',
-    `| first failing run | ${r.dns.cannotSell!.firstFailingRunSeconds} s | the shopper runs every ${SHOPPER_INTERVAL_SECONDS} s; the failure starts just after a passing run |`,
-    `| further failing runs | ${r.dns.cannotSell!.moreRunsSeconds} s | ${config.dns.syntheticShopper.failedRuns - 1} more run(s), one a minute (dns.syntheticShopper.failedRuns ${config.dns.syntheticShopper.failedRuns}) |`,
-    `| alarm and Route 53 | ${r.dns.cannotSell!.alarmLagSeconds} s | assumption: the run's datapoint published, the alarm evaluated (every minute), the alarm-based and calculated checks updated |`,
-    `| cached answers | ${r.dns.ttlSeconds} s | the ALB alias's TTL |`,
-    `| **customers reach the secondary** | **${r.dns.cannotSell!.worstCaseSeconds} s** | budget ${config.budgets.cannotSellFailoverSeconds} s: ${r.dns.cannotSell!.worstCaseSeconds <= config.budgets.cannotSellFailoverSeconds ? 'within' : '**exceeded**'} |`,
-    '',
-    'Not modeled: clients and resolvers that keep answers beyond their TTL, and the few seconds Route 53 takes to propagate a health status change. Global Accelerator would move new connections in about 30 s without DNS caching, at extra cost.',
+    'Not modeled: clients and resolvers that keep answers beyond their TTL, and the few seconds Route 53 takes to propagate a health status change.',
     '',
     '### The warm standby growing to full size',
     '',
@@ -443,7 +431,7 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     '|---|---|---|---|---|',
     ...r.regionLoss.map((x) => `| ${x.service} | ${x.standbyMin} | ${x.fullSize} | ${x.hpaSeconds} s | ${x.readySeconds} s |`),
     '',
-    `Ready after = metrics to decision (${FIGURES.metricsToDecision.seconds} s) + HPA steps + a new node (${FIGURES.karpenterNode.seconds} s) + pod start (${FIGURES.podStart.seconds} s, typical; the startup probe tolerates up to 180 s, which would add ${180 - FIGURES.podStart.seconds} s). The standby is at full size about ${longestReady} s after it takes traffic, i.e. about ${r.dns.worstCaseSeconds + longestReady} s after the primary fails.`,
+    `Ready after = metrics to decision (${FIGURES.metricsToDecision.seconds} s) + HPA steps + a new node (${FIGURES.karpenterNode.seconds} s) + pod start (${FIGURES.podStart.seconds} s, typical; the startup probe tolerates up to 180 s, which would add ${180 - FIGURES.podStart.seconds} s). The standby is at full size about ${longestReady} s after it takes traffic, i.e. about ${(r.frontDoor.regionFailover.worstCaseSeconds ?? 0) + longestReady} s after the primary fails (through the ${config.edge.frontDoor} front door).`,
     '',
     '### Data',
     '',
@@ -459,6 +447,36 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     '',
     ...(r.violations.length ? ['## Budget violations', '', ...r.violations.map((v) => `- ${v}`), ''] : []),
   ].join('\n');
+}
+
+/** Every front door's rows (the chosen one first and marked), then the chosen one's steps. */
+function frontDoorMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markdown'>): string[] {
+  const chosen = config.edge.frontDoor;
+  const failure = { unreachable: 'stops answering', cannotSell: 'cannot sell' } as const;
+  const time = (v: number | null) => (v === null ? '**never** without a person' : `${v} s`);
+  const ordered = [...r.frontDoor.rows].sort((a, b) => Number(b.frontDoor === chosen) - Number(a.frontDoor === chosen));
+  const budgeted = [r.frontDoor.regionFailover, r.frontDoor.cannotSell];
+  return [
+    `### Through the front door (${chosen})`,
+    '',
+    `Customers reach the shop through **${chosen}** (edge.frontDoor). How long a request of each type fails, worst case, when the primary region stops answering or cannot sell, through each front door; the chosen one's slowest is held to the budgets (${config.budgets.regionFailoverSeconds} s and ${config.budgets.cannotSellFailoverSeconds} s). CloudFront retries only GET, HEAD and OPTIONS on another origin (CloudFront Developer Guide, "Optimize high availability with CloudFront origin failover"), and refuses an origin group on a behaviour that allows POST: a POST to checkout moves with DNS, never per request.`,
+    '',
+    '| front door | request | primary | worst case | customers see meanwhile |',
+    '|---|---|---|---|---|',
+    ...ordered.map(
+      (x) =>
+        `| ${x.frontDoor === chosen ? `**${x.frontDoor}** (chosen)` : x.frontDoor} | ${x.request} | ${failure[x.failure]} | ${budgeted.includes(x) ? `**${time(x.worstCaseSeconds)}**` : time(x.worstCaseSeconds)} | ${x.customerSees} |`,
+    ),
+    '',
+    `Steps of the chosen front door's rows:`,
+    '',
+    '| request | primary | step | seconds | from |',
+    '|---|---|---|---|---|',
+    ...r.frontDoor.rows
+      .filter((x) => x.frontDoor === chosen)
+      .flatMap((x) => (x.steps.length ? x.steps.map((st) => `| ${x.request} | ${failure[x.failure]} | ${st.label} | ${st.seconds} | ${st.from} |`) : [`| ${x.request} | ${failure[x.failure]} | (none) | 0 | ${x.customerSees} |`])),
+    '',
+  ];
 }
 
 const seconds = (v: number | null) => (v === null ? '**never** while the zone is out' : v === 0 ? 'at once' : `${v} s`);

@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     const out = args.out ?? path.join(ROOT, 'docs', 'resilience.md');
     fs.writeFileSync(out, report.markdown);
     fs.writeFileSync(path.join(path.dirname(out), 'resilience.svg'), await resilienceSvg(report, config.primaryRegion));
-    console.log(`wrote ${path.relative(process.cwd(), out)} and its chart: DNS failover ${report.dns.worstCaseSeconds} s, ${report.violations.length} budget violation(s)`);
+    console.log(`wrote ${path.relative(process.cwd(), out)} and its chart: region failover through ${config.edge.frontDoor} ${report.frontDoor.regionFailover.worstCaseSeconds ?? 'never'} s, ${report.violations.length} budget violation(s)`);
     for (const v of report.violations) console.error(`budget violated: ${v}`);
     return report.violations.length ? 1 : 0;
   } catch (e) {
