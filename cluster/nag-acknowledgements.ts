@@ -338,6 +338,19 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
   },
   {
     stacks: 'regional',
+    paths: ['Prerequisites/AlbSecurityGroups/FromRegion/Resource'],
+    rule: 'AwsSolutions-EC23',
+    reason: "Each ingress rule is one of the region's own NAT gateway addresses as a /32 (its Elastic IPs, resolved at deploy time, which cdk-nag cannot read); nothing else, and HTTPS only.",
+  },
+  {
+    stacks: 'regional',
+    paths: ['SyntheticShopper/Canary/ServiceRole/Resource'],
+    rule: 'AwsSolutions-IAM4',
+    findings: [LAMBDA_VPC],
+    reason: "aws-cdk-lib attaches AWSLambdaVPCAccessExecutionRole to a canary in a VPC: the network interfaces Lambda needs there (behind CloudFront the shopper must leave through the region's NAT gateways, the only addresses the ALB admits besides CloudFront's).",
+  },
+  {
+    stacks: 'regional',
     paths: ['Prerequisites/Media/Bucket/ReplicationRole/DefaultPolicy/Resource'],
     rule: 'AwsSolutions-IAM5',
     findings: ['Resource::<{logicalId}.Arn>/*', 'Resource::arn:<AWS::Partition>:s3:::sc-{env}-media-{account}-{anyRegion}/*'],

@@ -144,7 +144,12 @@ export class RegionalPrerequisites extends Construct {
         ...rateRules,
       ],
     });
-    if (behindCloudFront) this.albSecurityGroups = new AlbSecurityGroups(this, 'AlbSecurityGroups', { vpc, region: region.name });
+    if (behindCloudFront) {
+      // The NAT gateways' addresses: where the synthetic shopper, in the VPC, comes from.
+      const natAddresses = vpc.publicSubnets.map((sn) => sn.node.tryFindChild('EIP')).filter((e): e is ec2.CfnEIP => e instanceof ec2.CfnEIP).map((e) => e.attrPublicIp);
+      if (natAddresses.length === 0) throw new Error(`the VPC of ${region.name} has no NAT gateway addresses: the synthetic shopper could not reach the ALB behind CloudFront`);
+      this.albSecurityGroups = new AlbSecurityGroups(this, 'AlbSecurityGroups', { vpc, region: region.name, ownAddresses: natAddresses });
+    }
 
     // Product media, replicated from the first region (where it is uploaded) to every other one.
     const media = (r: string) => mediaBucketName(config.name, config.accountId, r);

@@ -235,6 +235,8 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     failedRuns: config.dns.syntheticShopper.failedRuns,
     topic: alarms.topic,
     originHeader: config.edge.frontDoor === 'cloudfront' ? { name: ORIGIN_VERIFY_HEADER, secretName: originVerifySecretName(config.name), secretKey: ORIGIN_VERIFY_SECRET_KEY } : undefined,
+    // Behind CloudFront the ALB admits, besides CloudFront and Route 53, only the region's NAT gateways.
+    network: config.edge.frontDoor === 'cloudfront' ? { vpc: clusterInfo.cluster.vpc, subnets: { subnetGroupName: SUBNET_TIERS.private } } : undefined,
   });
   addRegionalDrills(stack, { config, region, clusterName: name, stopAlarms: [shopper.alarm, ...alarms.customerAlarms] });
   return { stack, prerequisites };

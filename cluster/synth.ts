@@ -25,7 +25,15 @@ export async function synthCluster(config: PlatformConfig, outdir?: string): Pro
   process.env.JSII_DEPRECATED ??= 'quiet';
   blueprints.utils.userLog.settings.minLevel = 3;
   // Findings are reported by our own check below, with the fix; CDK's would only set the exit code.
-  const app = new App({ outdir, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+  const app = new App({
+    outdir,
+    context: {
+      '@aws-cdk/core:failSynthOnValidationErrors': false,
+      // Without it aws-cdk-lib names every S3 replication role "CDKReplicationRole": a second
+      // environment in the account (IAM names are account-wide) would fail to deploy.
+      '@aws-cdk/aws-s3:setUniqueReplicationRoleName': true,
+    },
+  });
   const platform = await buildPlatform(app, config);
   const unusedAcknowledgements = applyNag(app, platform.nagScopes);
   const assembly = app.synth();

@@ -75,9 +75,13 @@ export class AcceleratorStack extends Stack {
     }
 
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: config.dns.hostedZoneId, zoneName: config.dns.domain });
-    const target = route53.RecordTarget.fromAlias(new targets.GlobalAcceleratorTarget(this.accelerator));
-    new route53.ARecord(this, 'PublicA', { zone, recordName: publicHostname(config), target });
-    new route53.AaaaRecord(this, 'PublicAaaa', { zone, recordName: publicHostname(config), target });
+    // The accelerator's DnsName answers its IPv4 addresses only; IPv6 clients need the dual-stack name.
+    new route53.ARecord(this, 'PublicA', { zone, recordName: publicHostname(config), target: route53.RecordTarget.fromAlias(new targets.GlobalAcceleratorTarget(this.accelerator)) });
+    new route53.AaaaRecord(this, 'PublicAaaa', {
+      zone,
+      recordName: publicHostname(config),
+      target: route53.RecordTarget.fromAlias(new targets.GlobalAcceleratorDomainTarget(this.accelerator.dualStackDnsName!)),
+    });
 
     if (config.edge.shieldAdvanced) {
       const healthCheck = (hc: string) => `arn:${this.partition}:route53:::healthcheck/${hc}`;

@@ -9,12 +9,19 @@ export interface AlbSecurityGroupsProps {
   readonly region: string;
   /** @default 443 */
   readonly port?: number;
+  /**
+   * Public addresses of the region's own clients of the ALB (the synthetic shopper, which runs in the
+   * VPC and leaves through its NAT gateways), admitted by a third group.
+   * @default none
+   */
+  readonly ownAddresses?: readonly string[];
 }
 
 /**
  * The ALB's security groups behind CloudFront: one admits CloudFront's origin-facing addresses, the
- * other Route 53's health checkers (the region's HTTPS health check), on HTTPS only, and nothing else
- * from the internet. Two groups because each managed prefix list counts against a group's rule quota by
+ * other Route 53's health checkers (the region's HTTPS health check), on HTTPS only, and a third the
+ * region's own NAT gateways (its synthetic shopper shops through the ALB's public address, as customers
+ * do); nothing else from the internet. Two groups because each managed prefix list counts against a group's rule quota by
  * its maximum size (CloudFront's alone is 55 of the default 60 inbound rules). The load balancer
  * controller attaches them by id (charts/constructs/failover-ingress.ts securityGroupIds).
  */
@@ -36,5 +43,10 @@ export class AlbSecurityGroups extends Construct {
       admit('FromCloudFront', CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, 'Shop ALB: HTTPS from CloudFront origin-facing addresses only'),
       admit('FromHealthCheckers', route53HealthCheckPrefixList(props.region), 'Shop ALB: HTTPS from Route 53 health checkers only'),
     ];
+    if (props.ownAddresses?.length) {
+      const own = new ec2.SecurityGroup(this, 'FromRegion', { vpc: props.vpc, description: "Shop ALB: HTTPS from the region's NAT gateways (synthetic shopper)", allowAllOutbound: false });
+      for (const address of props.ownAddresses) own.addIngressRule(ec2.Peer.ipv4(`${address}/32`), port, 'NAT gateway of the region (synthetic shopper)');
+      this.groups.push(own);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -31,6 +32,11 @@ export interface SyntheticShopperProps {
    * @default none
    */
   readonly originHeader?: { readonly name: string; readonly secretName: string; readonly secretKey: string };
+  /**
+   * Run in these subnets (leaving through their NAT gateways), when the ALB admits only known addresses.
+   * @default outside any VPC
+   */
+  readonly network?: { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection };
 }
 
 /** How often the shopper runs: CloudWatch Synthetics' shortest schedule. */
@@ -77,6 +83,14 @@ export class SyntheticShopper extends Construct {
         ...(props.originHeader ? { ORIGIN_VERIFY_SECRET: props.originHeader.secretName, ORIGIN_VERIFY_KEY: props.originHeader.secretKey, ORIGIN_VERIFY_HEADER: props.originHeader.name } : {}),
       },
       artifactsBucketLocation: { bucket: artifacts, prefix: props.name },
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: props.network.subnets,
+            // Outbound HTTPS only: the ALB's public address, Secrets Manager, S3 and CloudWatch.
+            securityGroups: [httpsOut(this, props.network.vpc)],
+          }
+        : {}),
       successRetentionPeriod: Duration.days(2),
       failureRetentionPeriod: Duration.days(14),
       startAfterCreation: true,
@@ -105,4 +119,11 @@ export class SyntheticShopper extends Construct {
     this.alarm.addAlarmAction(new actions.SnsAction(props.topic));
     this.alarm.addOkAction(new actions.SnsAction(props.topic));
   }
+}
+
+/** A security group that lets only HTTPS out. */
+function httpsOut(scope: Construct, vpc: ec2.IVpc): ec2.SecurityGroup {
+  const group = new ec2.SecurityGroup(scope, 'SecurityGroup', { vpc, description: 'Synthetic shopper: HTTPS out only', allowAllOutbound: false });
+  group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'the ALB, Secrets Manager, S3 and CloudWatch over HTTPS');
+  return group;
 }
