@@ -1,11 +1,10 @@
 import { Tags } from 'aws-cdk-lib';
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
 import { Construct } from 'constructs';
+import { logGroupKey } from './log-group-key';
 import { RegionConfig } from '../config/schema';
 
 export interface ShopVpcProviderProps {
@@ -64,21 +63,7 @@ export class ShopVpcProvider implements blueprints.ResourceProvider<ec2.IVpc> {
 
   /** The flow logs' log group: kept for the configured days and after the stack, encrypted with its own key. */
   private flowLogGroup(scope: Construct): logs.LogGroup {
-    const stack = Stack.of(scope);
-    const key = new kms.Key(scope, 'VpcFlowLogsKey', {
-      description: `VPC flow logs of ${this.props.clusterName}`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // CloudWatch Logs encrypts with the key only for this account's log groups in this region.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-      }),
-    );
+    const key = logGroupKey(scope, 'VpcFlowLogsKey', `VPC flow logs of ${this.props.clusterName}`);
     return new logs.LogGroup(scope, 'VpcFlowLogs', {
       retention: this.props.flowLogRetentionDays ?? 365,
       encryptionKey: key,

@@ -1,5 +1,6 @@
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { deployTimeLookup } from './deploy-time-lookup';
 
 export interface LoadBalancerLookupProps {
   /** Region of the load balancer. */
@@ -25,28 +26,24 @@ export class LoadBalancerLookup extends Construct {
 
   constructor(scope: Construct, id: string, props: LoadBalancerLookupProps) {
     super(scope, id);
-    const call: cr.AwsSdkCall = {
-      service: 'ResourceGroupsTaggingAPI',
-      action: 'getResources',
-      region: props.region,
-      parameters: {
-        ResourceTypeFilters: ['elasticloadbalancing:loadbalancer'],
-        TagFilters: [
-          { Key: LBC_TRACKING_TAGS.cluster, Values: [props.clusterName] },
-          { Key: LBC_TRACKING_TAGS.stack, Values: [props.groupName] },
-          { Key: LBC_TRACKING_TAGS.resource, Values: ['LoadBalancer'] },
-        ],
+    // tag:GetResources has no resource-level permissions.
+    this.loadBalancerArn = deployTimeLookup(
+      this,
+      {
+        service: 'ResourceGroupsTaggingAPI',
+        action: 'getResources',
+        region: props.region,
+        parameters: {
+          ResourceTypeFilters: ['elasticloadbalancing:loadbalancer'],
+          TagFilters: [
+            { Key: LBC_TRACKING_TAGS.cluster, Values: [props.clusterName] },
+            { Key: LBC_TRACKING_TAGS.stack, Values: [props.groupName] },
+            { Key: LBC_TRACKING_TAGS.resource, Values: ['LoadBalancer'] },
+          ],
+        },
+        physicalResourceId: cr.PhysicalResourceId.fromResponse('ResourceTagMappingList.0.ResourceARN'),
       },
-      physicalResourceId: cr.PhysicalResourceId.fromResponse('ResourceTagMappingList.0.ResourceARN'),
-      outputPaths: ['ResourceTagMappingList.0.ResourceARN'],
-    };
-    const lookup = new cr.AwsCustomResource(this, 'Resource', {
-      onCreate: call,
-      onUpdate: call,
-      installLatestAwsSdk: false,
-      // tag:GetResources has no resource-level permissions.
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-    });
-    this.loadBalancerArn = lookup.getResponseField('ResourceTagMappingList.0.ResourceARN');
+      'ResourceTagMappingList.0.ResourceARN',
+    );
   }
 }

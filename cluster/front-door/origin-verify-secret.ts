@@ -1,12 +1,12 @@
 import * as path from 'path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_SECRET_KEY } from '../../config/front-door';
+import { logGroupKey } from '../log-group-key';
 
 export interface OriginVerifySecretProps {
   /** The secret's name (config/front-door.ts originVerifySecretName). */
@@ -37,21 +37,6 @@ export class OriginVerifySecret extends Construct {
   readonly secret: secretsmanager.Secret;
   readonly rotation: lambda.Function;
 
-  /** A key of its own for the function's logs (CloudWatch Logs may use it for this stack's log groups only). */
-  private logKey(): kms.Key {
-    const stack = Stack.of(this);
-    const key = new kms.Key(this, 'RotationLogsKey', { description: 'SecureCart origin-verify rotation logs', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-      }),
-    );
-    return key;
-  }
-
   constructor(scope: Construct, id: string, props: OriginVerifySecretProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -72,7 +57,7 @@ export class OriginVerifySecret extends Construct {
       timeout: Duration.minutes(2),
       memorySize: 256,
       environment: { WEB_ACLS: JSON.stringify(props.webAcls), ALIAS: props.alias, HEADER_NAME: ORIGIN_VERIFY_HEADER },
-      logGroup: new logs.LogGroup(this, 'RotationLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN, encryptionKey: this.logKey() }),
+      logGroup: new logs.LogGroup(this, 'RotationLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN, encryptionKey: logGroupKey(this, 'RotationLogsKey', 'SecureCart origin-verify rotation logs') }),
     });
     const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
       this.rotation.addToRolePolicy(new iam.PolicyStatement({ actions, resources, conditions }));

@@ -1,5 +1,6 @@
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { deployTimeLookup } from './deploy-time-lookup';
 
 export interface PrefixListLookupProps {
   /** Name of the AWS-managed prefix list, e.g. com.amazonaws.global.cloudfront.origin-facing. */
@@ -16,19 +17,15 @@ export class PrefixListLookup extends Construct {
 
   constructor(scope: Construct, id: string, props: PrefixListLookupProps) {
     super(scope, id);
-    const call: cr.AwsSdkCall = {
-      service: 'EC2',
-      action: 'describeManagedPrefixLists',
-      parameters: { Filters: [{ Name: 'prefix-list-name', Values: [props.prefixListName] }] },
-      physicalResourceId: cr.PhysicalResourceId.of(props.prefixListName),
-      outputPaths: ['PrefixLists.0.PrefixListId'],
-    };
-    const lookup = new cr.AwsCustomResource(this, 'Resource', {
-      onCreate: call,
-      onUpdate: call,
-      installLatestAwsSdk: false,
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-    });
-    this.prefixListId = lookup.getResponseField('PrefixLists.0.PrefixListId');
+    this.prefixListId = deployTimeLookup(
+      this,
+      {
+        service: 'EC2',
+        action: 'describeManagedPrefixLists',
+        parameters: { Filters: [{ Name: 'prefix-list-name', Values: [props.prefixListName] }] },
+        physicalResourceId: cr.PhysicalResourceId.of(props.prefixListName),
+      },
+      'PrefixLists.0.PrefixListId',
+    );
   }
 }
