@@ -753,6 +753,23 @@ describe('stateful resources survive the deletion of their stack', () => {
   });
 });
 
+describe('security group texts', () => {
+  test('every group and rule description uses only the characters EC2 accepts (an apostrophe fails the deploy)', () => {
+    // EC2 API reference, CreateSecurityGroup GroupDescription and IpRange Description: a-z, A-Z, 0-9,
+    // spaces and ._-:/()#,@[]+=&;{}!$* (the pattern cfn-lint's E3031 checks).
+    const allowed = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]*$/;
+    const texts: string[] = [];
+    for (const t of [...Object.values(templates), ...fs.readdirSync(variantSynth.assembly.directory).filter((f) => f.endsWith('.template.json')).map((f) => Template.fromJSON(JSON.parse(fs.readFileSync(path.join(variantSynth.assembly.directory, f), 'utf8'))))]) {
+      for (const [, g] of resourcesOf(t, 'AWS::EC2::SecurityGroup')) {
+        texts.push(g.Properties.GroupDescription, ...[...(g.Properties.SecurityGroupIngress ?? []), ...(g.Properties.SecurityGroupEgress ?? [])].map((r: any) => r.Description).filter((d: unknown) => typeof d === 'string'));
+      }
+      for (const type of ['AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']) for (const [, r] of resourcesOf(t, type)) if (typeof r.Properties.Description === 'string') texts.push(r.Properties.Description);
+    }
+    expect(texts.length).toBeGreaterThan(10);
+    expect(texts.filter((d) => typeof d === 'string' && !allowed.test(d))).toEqual([]);
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   test('no finding is left unacknowledged, and every acknowledgement still matches a finding', () => {
     // synthCluster throws on unacknowledged findings; reaching here means there were none.

@@ -44,7 +44,7 @@ export class AlbSecurityGroups extends Construct {
       admit('FromHealthCheckers', route53HealthCheckPrefixList(props.region), 'Shop ALB: HTTPS from Route 53 health checkers only'),
     ];
     if (props.ownAddresses?.length) {
-      const own = new ec2.SecurityGroup(this, 'FromRegion', { vpc: props.vpc, description: "Shop ALB: HTTPS from the region's NAT gateways (synthetic shopper)", allowAllOutbound: false });
+      const own = new ec2.SecurityGroup(this, 'FromRegion', { vpc: props.vpc, description: 'Shop ALB: HTTPS from the NAT gateways of the region (synthetic shopper)', allowAllOutbound: false });
       for (const address of props.ownAddresses) own.addIngressRule(ec2.Peer.ipv4(`${address}/32`), port, 'NAT gateway of the region (synthetic shopper)');
       this.groups.push(own);
     }
