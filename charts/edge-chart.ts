@@ -23,13 +23,14 @@ export class EdgeChart extends Chart {
   constructor(scope: Construct, id: string, props: EdgeChartProps) {
     super(scope, id, { ...props, namespace: props.config.namespace });
     const { config, region, outputs } = props;
+    const recordHost = albRecordHostname(config);
     this.ingress = new FailoverIngress(this, 'Shop', {
       region: region.name,
       regionalHostname: regionalHostname(config, region.name),
       // The ALB answers the public name under every front door (Global Accelerator passes TLS through,
       // so the customer's SNI and Host reach it); under CloudFront it answers CloudFront's origin name.
-      sharedHostname: albRecordHostname(config) ?? publicHostname(config),
-      sharedRecord: albRecordHostname(config)
+      sharedHostname: recordHost ?? publicHostname(config),
+      sharedRecord: recordHost
         ? {
             routing:
               config.failoverMode === 'active-active'

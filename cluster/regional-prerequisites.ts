@@ -16,7 +16,7 @@ import { AlbSecurityGroups } from './front-door/alb-security-groups';
 import { MediaBucket } from './front-door/media-bucket';
 import { originVerifyRule } from './front-door/origin-verify-rule';
 import { SUBNET_TIERS } from './vpc-provider';
-import { shopPathRules } from './waf-rules';
+import { managedRuleGroupRules, rateLimitPerIpRule, shopPathRules } from './waf-rules';
 
 export interface RegionalPrerequisitesProps {
   readonly config: PlatformConfig;
@@ -118,17 +118,7 @@ export class RegionalPrerequisites extends Construct {
     const frontDoorRules: wafv2.CfnWebACL.RuleProperty[] = behindCloudFront
       ? [originVerifyRule({ priority: 0, headerValue: originVerifyValueReference(config.name), healthCheck: { hostname: regionalHostname(config, region.name), path: config.dns.healthCheck.path } })]
       : [];
-    const rateRules: wafv2.CfnWebACL.RuleProperty[] = behindCloudFront
-      ? []
-      : [
-          {
-            name: 'rate-limit-per-ip',
-            priority: 40,
-            action: { block: {} },
-            statement: { rateBasedStatement: { limit: props.rateLimitPer5Minutes ?? 2000, aggregateKeyType: 'IP' } },
-            visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate-limit-per-ip', sampledRequestsEnabled: true },
-          },
-        ];
+    const rateRules = behindCloudFront ? [] : [rateLimitPerIpRule(props.rateLimitPer5Minutes ?? 2000)];
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       // Named: the origin-verify rotation finds it by name in each region.
       name: regionalWebAclName(config.name, region.name),
@@ -140,12 +130,14 @@ export class RegionalPrerequisites extends Construct {
         // Only the shop's own paths, the list the ALB forwards too (config/shop-paths.ts): ui 1.6.2 serves
         // debug handlers without authentication (/utility, /proxy, /actuator, /topology, /info).
         ...shopPathRules(1),
-        ...AWS_MANAGED_RULE_GROUPS.map((name, i) => managedRule(name, 10 * (i + 1))),
+        ...managedRuleGroupRules(),
         ...rateRules,
       ],
     });
     if (behindCloudFront) {
-      // The NAT gateways' addresses: where the synthetic shopper, in the VPC, comes from.
+      // The NAT gateways' addresses: where the synthetic shopper, in the VPC, comes from. aws-cdk-lib
+      // creates each gateway's Elastic IP as the public subnet's child "EIP" (2.261.0 aws-ec2/lib/vpc.ts,
+      // PublicSubnet.addNatGateway); the error below says so if that ever changes.
       const natAddresses = vpc.publicSubnets.map((sn) => sn.node.tryFindChild('EIP')).filter((e): e is ec2.CfnEIP => e instanceof ec2.CfnEIP).map((e) => e.attrPublicIp);
       if (natAddresses.length === 0) throw new Error(`the VPC of ${region.name} has no NAT gateway addresses: the synthetic shopper could not reach the ALB behind CloudFront`);
       this.albSecurityGroups = new AlbSecurityGroups(this, 'AlbSecurityGroups', { vpc, region: region.name, ownAddresses: natAddresses });
@@ -185,17 +177,4 @@ export class RegionalPrerequisites extends Construct {
     if (this.albSecurityGroups) outputs[FRONT_DOOR_OUTPUT_KEYS.albSecurityGroupIds] = this.albSecurityGroups.groups.map((g) => g.securityGroupId).join(',');
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(stack, key, { value });
   }
-}
-
-/** The AWS managed rule groups both the regional and the edge web ACLs run, in order. */
-export const AWS_MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'] as const;
-
-export function managedRule(name: string, priority: number): wafv2.CfnWebACL.RuleProperty {
-  return {
-    name,
-    priority,
-    overrideAction: { none: {} },
-    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-    visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
-  };
 }

@@ -45,3 +45,28 @@ export function shopPathRules(firstPriority: number, paths: readonly ShopPath[] 
     },
   ];
 }
+
+/** The AWS managed rule groups both the regional and the edge web ACLs run, in order. */
+export const AWS_MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'] as const;
+
+/** The managed rule groups, after the path rules: priorities 10, 20, 30. */
+export function managedRuleGroupRules(): wafv2.CfnWebACL.RuleProperty[] {
+  return AWS_MANAGED_RULE_GROUPS.map((name, i) => ({
+    name,
+    priority: 10 * (i + 1),
+    overrideAction: { none: {} },
+    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+    visibilityConfig: visibility(name),
+  }));
+}
+
+/** Blocks a client IP past `limit` requests in 5 minutes, after the managed groups. */
+export function rateLimitPerIpRule(limit: number): wafv2.CfnWebACL.RuleProperty {
+  return {
+    name: 'rate-limit-per-ip',
+    priority: 10 * (AWS_MANAGED_RULE_GROUPS.length + 1),
+    action: { block: {} },
+    statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP' } },
+    visibilityConfig: visibility('rate-limit-per-ip'),
+  };
+}

@@ -9,7 +9,6 @@ import * as YAML from 'yaml';
 import { albRecordHostname, publicHostname } from '../config/hostnames';
 import { cpuMillis, PlatformConfig, SERVICE_NAMES, ServiceName } from '../config/schema';
 import { EXTERNAL_DNS_PREFIX } from '../charts/constants';
-import { failoverModel, FailoverModel } from './failover';
 import { FrontDoorFailover, frontDoorFailover, frontDoorViolations } from './front-door';
 import { FIGURES } from './figures';
 import { nodePoolZones, platformComponentRows, platformViolations, PlatformComponentRow, unreachableToleration, zoneLossScenarios, ZoneLossScenario, zoneLossTimings, zoneSpreadOf } from './zone-loss-scenarios';
@@ -72,7 +71,6 @@ export interface ResilienceReport {
   readonly regionLoss: RegionLossService[];
   readonly data: DataStore[];
   readonly records: PublicRecord[];
-  readonly dns: FailoverModel;
   /** What customers see through each front door when the primary fails; the chosen one is budgeted. */
   readonly frontDoor: FrontDoorFailover;
   /** The cluster components the recovery depends on, after the worst zone loss. */
@@ -323,7 +321,6 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
   // (globalAccelerator: the public name is the accelerator's alias).
   const recordHost = albRecordHostname(config);
   const records = recordHost ? publicRecords(rendered, recordHost) : [];
-  const dns = failoverModel({ ...config.dns.healthCheck, shopper: { failedRuns: config.dns.syntheticShopper.failedRuns } });
   const frontDoor = frontDoorFailover(config);
   violations.push(...frontDoorViolations(config, frontDoor));
   if (recordHost && config.failoverMode === 'active-passive') {
@@ -359,8 +356,8 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
     );
   }
 
-  const markdown = renderMarkdown(config, { services, regionLoss, data, records, dns, frontDoor, platform, alternatives, violations });
-  return { services, regionLoss, data, records, dns, frontDoor, platform, alternatives, violations, markdown };
+  const markdown = renderMarkdown(config, { services, regionLoss, data, records, frontDoor, platform, alternatives, violations });
+  return { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, markdown };
 }
 
 function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markdown'>): string {

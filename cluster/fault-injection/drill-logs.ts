@@ -1,8 +1,8 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { logGroupKey } from '../log-group-key';
 
 export interface DrillLogsProps {
   /** What the logs are of, for the key's description. */
@@ -25,17 +25,7 @@ export class DrillLogs extends Construct {
 
   constructor(scope: Construct, id: string, props: DrillLogsProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    this.key = new kms.Key(this, 'Key', { description: props.description, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
-    // CloudWatch Logs encrypts with the key only for this account's log groups in this region.
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-      }),
-    );
+    this.key = logGroupKey(this, 'Key', props.description);
     this.logGroup = new logs.LogGroup(this, 'Group', {
       retention: props.retention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: this.key,

@@ -3,10 +3,9 @@ import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { albGroupName, publicHostname } from '../../config/hostnames';
+import { publicHostname } from '../../config/hostnames';
 import { PlatformConfig } from '../../config/schema';
-import { clusterName } from '../naming';
-import { LoadBalancerLookup } from './load-balancer-lookup';
+import { lookUpAlbs } from './load-balancer-lookup';
 import { ShieldAdvanced } from './shield-advanced';
 
 export interface AcceleratorStackProps extends StackProps {
@@ -48,9 +47,7 @@ export class AcceleratorStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     this.accelerator = new ga.Accelerator(this, 'Accelerator', { acceleratorName: `securecart-${config.name}`, ipAddressType: ga.IpAddressType.DUAL_STACK });
-    const albs = Object.fromEntries(
-      config.regions.map((r) => [r.name, new LoadBalancerLookup(this, `Alb-${r.name}`, { region: r.name, clusterName: clusterName(config, r.name), groupName: albGroupName(config) }).loadBalancerArn]),
-    );
+    const albs = lookUpAlbs(this, config);
     for (const port of ACCELERATOR_PORTS) {
       const listener = this.accelerator.addListener(`Listener${port}`, {
         listenerName: `securecart-${config.name}-${port}`,
@@ -84,14 +81,12 @@ export class AcceleratorStack extends Stack {
     });
 
     if (config.edge.shieldAdvanced) {
-      const healthCheck = (hc: string) => `arn:${this.partition}:route53:::healthcheck/${hc}`;
-      new ShieldAdvanced(this, 'Shield', {
-        namePrefix: `securecart-${config.name}`,
-        resources: [
-          { name: 'accelerator', resourceArn: this.accelerator.acceleratorArn, healthCheckArn: healthCheck(props.shopHealthCheckId) },
-          ...config.regions.map((r) => ({ name: `alb-${r.name}`, resourceArn: albs[r.name], healthCheckArn: healthCheck(props.regionHealthCheckIds[r.name]) })),
-          { name: 'hosted-zone', resourceArn: `arn:${this.partition}:route53:::hostedzone/${config.dns.hostedZoneId}` },
-        ],
+      ShieldAdvanced.forFrontDoor(this, 'Shield', {
+        ...props,
+        frontDoor: { name: 'accelerator', resourceArn: this.accelerator.acceleratorArn },
+        albs,
+        hostedZoneId: config.dns.hostedZoneId,
+        env: config.name,
       });
     }
     new CfnOutput(this, 'AcceleratorDnsName', { value: this.accelerator.dnsName });

@@ -15,14 +15,13 @@ import {
   mediaBucketName,
   originVerifyValueReference,
 } from '../../config/front-door';
-import { albGroupName, originHostname, publicHostname, regionalHostname } from '../../config/hostnames';
+import { originHostname, publicHostname, regionalHostname } from '../../config/hostnames';
 import { PlatformConfig } from '../../config/schema';
 import { SHOP_PATHS, ShopPath } from '../../config/shop-paths';
-import { clusterName, commonTags } from '../naming';
-import { AWS_MANAGED_RULE_GROUPS, managedRule } from '../regional-prerequisites';
-import { shopPathRules } from '../waf-rules';
-import { LoadBalancerLookup } from './load-balancer-lookup';
-import { ShieldAdvanced, ShieldProtectedResource } from './shield-advanced';
+import { commonTags } from '../naming';
+import { managedRuleGroupRules, rateLimitPerIpRule, shopPathRules } from '../waf-rules';
+import { lookUpAlbs } from './load-balancer-lookup';
+import { ShieldAdvanced } from './shield-advanced';
 
 export interface CloudFrontStackProps extends StackProps {
   readonly config: PlatformConfig;
@@ -92,14 +91,8 @@ export class CloudFrontStack extends Stack {
       visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `securecart-${config.name}-edge`, sampledRequestsEnabled: true },
       rules: [
         ...shopPathRules(1, EDGE_PATHS),
-        ...AWS_MANAGED_RULE_GROUPS.map((name, i) => managedRule(name, 10 * (i + 1))),
-        {
-          name: 'rate-limit-per-ip',
-          priority: 10 * (AWS_MANAGED_RULE_GROUPS.length + 1),
-          action: { block: {} },
-          statement: { rateBasedStatement: { limit: cf.rateLimitPer5Minutes, aggregateKeyType: 'IP' } },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate-limit-per-ip', sampledRequestsEnabled: true },
-        },
+        ...managedRuleGroupRules(),
+        rateLimitPerIpRule(cf.rateLimitPer5Minutes),
       ],
     });
 
@@ -183,19 +176,12 @@ export class CloudFrontStack extends Stack {
     new route53.AaaaRecord(this, 'PublicAaaa', { zone, recordName: publicHostname(config), target });
 
     if (config.edge.shieldAdvanced) {
-      const healthCheck = (id: string) => `arn:${this.partition}:route53:::healthcheck/${id}`;
-      const albs: ShieldProtectedResource[] = config.regions.map((r) => ({
-        name: `alb-${r.name}`,
-        resourceArn: new LoadBalancerLookup(this, `Alb-${r.name}`, { region: r.name, clusterName: clusterName(config, r.name), groupName: albGroupName(config) }).loadBalancerArn,
-        healthCheckArn: healthCheck(props.regionHealthCheckIds[r.name]),
-      }));
-      new ShieldAdvanced(this, 'Shield', {
-        namePrefix: `securecart-${config.name}`,
-        resources: [
-          { name: 'distribution', resourceArn: this.distribution.distributionArn, healthCheckArn: healthCheck(props.shopHealthCheckId) },
-          ...albs,
-          { name: 'hosted-zone', resourceArn: `arn:${this.partition}:route53:::hostedzone/${config.dns.hostedZoneId}` },
-        ],
+      ShieldAdvanced.forFrontDoor(this, 'Shield', {
+        ...props,
+        frontDoor: { name: 'distribution', resourceArn: this.distribution.distributionArn },
+        albs: lookUpAlbs(this, config),
+        hostedZoneId: config.dns.hostedZoneId,
+        env: config.name,
       });
     }
 

@@ -1,5 +1,8 @@
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { albGroupName } from '../../config/hostnames';
+import { PlatformConfig } from '../../config/schema';
+import { clusterName } from '../naming';
 import { deployTimeLookup } from './deploy-time-lookup';
 
 export interface LoadBalancerLookupProps {
@@ -46,4 +49,11 @@ export class LoadBalancerLookup extends Construct {
       'ResourceTagMappingList.0.ResourceARN',
     );
   }
+}
+
+/** Every region's ALB of the environment, by region (constructs `Alb-<region>` in `scope`). */
+export function lookUpAlbs(scope: Construct, config: PlatformConfig): Record<string, string> {
+  return Object.fromEntries(
+    config.regions.map((r) => [r.name, new LoadBalancerLookup(scope, `Alb-${r.name}`, { region: r.name, clusterName: clusterName(config, r.name), groupName: albGroupName(config) }).loadBalancerArn]),
+  );
 }

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as shield from 'aws-cdk-lib/aws-shield';
 import { Construct } from 'constructs';
 
@@ -11,6 +12,19 @@ export interface ShieldProtectedResource {
    * @default none
    */
   readonly healthCheckArn?: string;
+}
+
+/** What the front door's stack knows of the resources its Shield Advanced protections cover. */
+export interface FrontDoorShieldOptions {
+  /** The distribution or accelerator. */
+  readonly frontDoor: { readonly name: string; readonly resourceArn: string };
+  /** Each region's ALB ARN (lookUpAlbs). */
+  readonly albs: Readonly<Record<string, string>>;
+  /** Route 53 health check id of each region, and of "at least one region can sell". */
+  readonly regionHealthCheckIds: Readonly<Record<string, string>>;
+  readonly shopHealthCheckId: string;
+  readonly hostedZoneId: string;
+  readonly env: string;
 }
 
 export interface ShieldAdvancedProps {
@@ -27,6 +41,23 @@ export interface ShieldAdvancedProps {
  */
 export class ShieldAdvanced extends Construct {
   readonly protections: shield.CfnProtection[];
+
+  /**
+   * The front door's protections: the distribution or accelerator (detection follows "at least one
+   * region can sell"), each ALB (its region's health) and the hosted zone (no health check).
+   */
+  static forFrontDoor(scope: Construct, id: string, options: FrontDoorShieldOptions): ShieldAdvanced {
+    const partition = Stack.of(scope).partition;
+    const healthCheck = (hc: string) => `arn:${partition}:route53:::healthcheck/${hc}`;
+    return new ShieldAdvanced(scope, id, {
+      namePrefix: `securecart-${options.env}`,
+      resources: [
+        { ...options.frontDoor, healthCheckArn: healthCheck(options.shopHealthCheckId) },
+        ...Object.entries(options.albs).map(([region, arn]) => ({ name: `alb-${region}`, resourceArn: arn, healthCheckArn: healthCheck(options.regionHealthCheckIds[region]) })),
+        { name: 'hosted-zone', resourceArn: `arn:${partition}:route53:::hostedzone/${options.hostedZoneId}` },
+      ],
+    });
+  }
 
   constructor(scope: Construct, id: string, props: ShieldAdvancedProps) {
     super(scope, id);
