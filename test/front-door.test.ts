@@ -41,7 +41,7 @@ import { ACCELERATOR_PORTS } from '../cluster/front-door/accelerator-stack';
 import { ASSETS_PATTERN, ASSETS_TTL, EDGE_PATHS, FAILOVER_READ_PATTERNS } from '../cluster/front-door/cloudfront-stack';
 import { ROTATION_CODE_DIR } from '../cluster/front-door/origin-verify-secret';
 import { clusterName, commonTags } from '../cluster/naming';
-import { AWS_MANAGED_RULE_GROUPS } from '../cluster/regional-prerequisites';
+import { AWS_MANAGED_RULE_GROUPS } from '../cluster/waf-rules';
 import { ClusterSynth } from '../cluster/synth';
 import { defaultConfigData } from './helpers';
 import { resourcesOf, synthTemplates } from './support/cluster-templates';
@@ -1022,4 +1022,35 @@ describe('stack order', () => {
     }
   });
 
+});
+
+// ---------------------------------------------------------------------------------------------------
+// G. The deploy-time lookups are calls aws-cdk-lib can make, and their roles allow exactly them
+// ---------------------------------------------------------------------------------------------------
+
+describe('deploy-time lookups (AwsCustomResource)', () => {
+  // aws-cdk-lib 2.261.0 custom-resources/lib/helpers-internal: AwsCustomResource runs the SDK v3 and
+  // maps a v2 service name through sdk-v2-to-v3.json (lower-cased), then takes the IAM prefix of the
+  // action from sdk-v3-metadata.json; an unknown name fails only at deploy time.
+  const dir = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')), 'custom-resources', 'lib', 'helpers-internal');
+  const v2ToV3 = JSON.parse(fs.readFileSync(path.join(dir, 'sdk-v2-to-v3.json'), 'utf8')) as Record<string, string>;
+  const v3 = JSON.parse(fs.readFileSync(path.join(dir, 'sdk-v3-metadata.json'), 'utf8')) as Record<string, { iamPrefix?: string }>;
+
+  test.each(['cloudfront', 'tuned', 'accelerator'] as VariantName[])('%s: every lookup names an SDK v3 client, and a role allows its one action', (name) => {
+    let seen = 0;
+    for (const t of Object.values(variants[name].templates)) {
+      const allowed = new Set(
+        resourcesOf(t, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => (Array.isArray(s.Action) ? s.Action : [s.Action]))),
+      );
+      for (const [, resource] of resourcesOf(t, 'Custom::AWS')) {
+        const call = sdkCall(resource);
+        const client = v2ToV3[call.service.toLowerCase()] ?? call.service.toLowerCase();
+        expect(v3).toHaveProperty(client);
+        const action = `${v3[client].iamPrefix ?? client}:${call.action[0].toUpperCase()}${call.action.slice(1)}`;
+        expect({ call: `${call.service}.${call.action}`, allowed: allowed.has(action) }).toEqual({ call: `${call.service}.${call.action}`, allowed: true });
+        seen++;
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
 });

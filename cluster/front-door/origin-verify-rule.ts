@@ -11,7 +11,9 @@ export interface OriginVerifyRuleOptions {
   readonly headerValue: string;
   /**
    * The one request allowed without the header: Route 53's HTTPS health check of the region's own
-   * hostname (it cannot send headers). Read-only, and still under every other rule of the web ACL.
+   * hostname (it cannot send headers). Read-only, and still under every other rule of the web ACL. An
+   * HTTPS check on port 443 sends FullyQualifiedDomainName as the Host header (Route 53 API reference,
+   * HealthCheckConfig.FullyQualifiedDomainName), which is what the rule matches.
    */
   readonly healthCheck: { readonly hostname: string; readonly path: string };
 }
