@@ -6,6 +6,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { LOG_RETENTION_DAYS, observabilitySchema } from './observability';
 import { isShopPath, SHOP_PATHS } from './shop-paths';
 
 /** Kubernetes versions the clusters may run: those the pinned add-ons and schemas were checked against. */
@@ -31,8 +32,7 @@ const RESERVED_NAMESPACE = /^(default|kube-.*|argocd|karpenter|external-secrets|
 const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export { LOG_RETENTION_DAYS } from './observability';
 
 /** Kubernetes CPU quantity ("250m", "1", "1.5") in millicores. */
 export function cpuMillis(quantity: string): number {
@@ -490,6 +490,8 @@ export const platformConfigSchema = z
     data,
     /** AWS Fault Injection Service drills (npm run drill). */
     drills: drills.default({}),
+    /** Traces, SLOs and their burn-rate alarms, alert subscriptions, telemetry retention. */
+    observability: observabilitySchema.default({}),
     /** What the resilience report holds the rendered platform to (npm run resilience fails beyond them). */
     budgets: z.preprocess((value, ctx) => {
       // Renamed when the front door became a choice: say so instead of "unrecognized key".
