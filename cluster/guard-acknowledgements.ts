@@ -4,6 +4,8 @@
  * matches nothing (test/cluster.test.ts).
  */
 
+import { windowAlarmIds } from './observability/slo-alarms';
+
 /** Which templates: the stacks by kind, or the nested stacks aws-cdk-lib's EKS module creates. */
 export type GuardTemplateKind = 'regional' | 'global' | 'health' | 'front-door' | 'eks-cluster-resource-provider' | 'eks-kubectl-provider';
 
@@ -29,7 +31,21 @@ export function guardTemplateKind(file: string): GuardTemplateKind {
 const IN_VPC_BY_PARAMETER =
   "In the cluster's private subnets and security group (aws-cdk-lib places the EKS handlers in the VPC when the API endpoint is restricted), passed in as nested-stack parameters, which the control cannot resolve to an AWS::EC2::Subnet or SecurityGroup of the template.";
 
+/** Logical ids (without hash) of the SLO window alarms under a SloAlarms construct of this id. */
+const sloWindowAlarms = (constructId: string) => windowAlarmIds().map((id) => `${constructId}${id.replace(/[^A-Za-z0-9]/g, '')}`);
+const SLO_WINDOW_ALARMS =
+  'SLO burn-rate window alarms (cluster/observability/slo-alarms.ts): each one window of a multi-window pair; the composite alarms that combine them (long and short window both burning) carry the page and ticket actions. Actions here would notify on every window that crosses, the noise multi-window alerting exists to avoid.';
+
+/** The synthetic shoppers' run-artifact buckets, by control. */
+const SHOPPER_ARTIFACTS: Record<string, string> = {
+  'CT.S3.PR.2': 'Synthetic shopper run artifacts (as cdk-nag S1): private, TLS only, written by the canary role alone and expired after 14 days; access logs of them would add nothing an investigation needs.',
+  'CT.S3.PR.4': 'Nothing reacts to new run artifacts: failures are seen through the canary alarm, not through bucket events.',
+  'CT.S3.PR.9': 'Run artifacts are disposable and expire after 14 days; object lock would keep them for no one.',
+};
+
 export const GUARD_ACKNOWLEDGEMENTS: GuardAcknowledgement[] = [
+  { templates: 'regional', control: 'CT.CLOUDWATCH.PR.1', resources: sloWindowAlarms('Slo'), reason: SLO_WINDOW_ALARMS },
+  { templates: 'health', control: 'CT.CLOUDWATCH.PR.1', resources: sloWindowAlarms('PublicSlo'), reason: SLO_WINDOW_ALARMS },
   {
     templates: 'regional',
     control: 'CT.LAMBDA.PR.3',
@@ -67,24 +83,15 @@ export const GUARD_ACKNOWLEDGEMENTS: GuardAcknowledgement[] = [
     resources: ['karpenterqueue'],
     reason: 'Karpenter interruption queue (as cdk-nag SQS3): EventBridge notices are consumed or expire in 5 minutes; a failed notice is superseded by the next one, so a dead-letter queue would hold nothing actionable.',
   },
-  {
-    templates: 'regional',
-    control: 'CT.S3.PR.2',
-    resources: ['SyntheticShopperArtifacts'],
-    reason: 'Synthetic shopper run artifacts (as cdk-nag S1): private, TLS only, written by the canary role alone and expired after 14 days; access logs of them would add nothing an investigation needs.',
-  },
-  {
-    templates: 'regional',
-    control: 'CT.S3.PR.4',
-    resources: ['SyntheticShopperArtifacts'],
-    reason: 'Nothing reacts to new run artifacts: failures are seen through the canary alarm, not through bucket events.',
-  },
-  {
-    templates: 'regional',
-    control: 'CT.S3.PR.9',
-    resources: ['SyntheticShopperArtifacts'],
-    reason: 'Run artifacts are disposable and expire after 14 days; object lock would keep them for no one.',
-  },
+  // Run artifacts of the synthetic shoppers: each region's and the public one's.
+  ...Object.entries(SHOPPER_ARTIFACTS).flatMap(([control, reason]) =>
+    (
+      [
+        ['regional', 'SyntheticShopperArtifacts'],
+        ['health', 'PublicShopperArtifacts'],
+      ] as const
+    ).map(([templates, resource]) => ({ templates, control, resources: [resource], reason })),
+  ),
 
   // The front door (cluster/front-door/).
   {

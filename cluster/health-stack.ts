@@ -8,7 +8,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { healthCheckOutputKey } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
-import { regionalHostname, shopperAlarmName } from './naming';
+import { publicHostname, publicShopperName, regionalHostname, shopperAlarmName, shopperEmail } from './naming';
+import { AlertTopic } from './observability/alert-topic';
+import { SloAlarms } from './observability/slo-alarms';
+import { SyntheticShopper } from './synthetic-shopper';
 
 /** Route 53 publishes health check metrics in us-east-1 only: alarms on them must live there. */
 export const HEALTH_STACK_REGION = 'us-east-1';
@@ -33,6 +36,10 @@ export class HealthStack extends Stack {
    */
   readonly shopHealthCheck: route53.CfnHealthCheck;
   readonly alarmTopic: sns.Topic;
+  /** The synthetic shopper on the public name, through the front door. */
+  readonly publicShopper: SyntheticShopper;
+  /** The SLO burn-rate alarms of the public shopper's journeys. */
+  readonly publicSlo: SloAlarms;
 
   constructor(scope: Construct, id: string, props: HealthStackProps) {
     super(scope, id, props);
@@ -115,6 +122,22 @@ export class HealthStack extends Stack {
       healthCheckConfig: { type: 'CALCULATED', childHealthChecks: regional.map((c) => c.attrHealthCheckId), healthThreshold: 1 },
       healthCheckTags: [{ key: 'Name', value: `securecart-${config.name}-shop` }],
     });
+
+    // What a customer meets: the shop on its public name, through the front door (CloudFront adds the
+    // origin header itself), from outside any region. It pages when customers cannot buy even though
+    // each region's own checks may look fine (the front door, DNS, certificates), and its journeys are
+    // the SLOs customers actually get.
+    this.publicShopper = new SyntheticShopper(this, 'PublicShopper', {
+      name: publicShopperName(config),
+      hostname: publicHostname(config),
+      alarmName: `${publicShopperName(config)}-alarm`,
+      placeOrders: config.dns.syntheticShopper.placeOrders,
+      email: shopperEmail(config),
+      failedRuns: config.dns.syntheticShopper.failedRuns,
+      topic: this.alarmTopic,
+    });
+    const tickets = new AlertTopic(this, 'Tickets', { displayName: `SecureCart ${config.name} global tickets`, accountId: config.accountId });
+    this.publicSlo = new SloAlarms(this, 'PublicSlo', { shopperName: this.publicShopper.shopperName, scope: 'public', namePrefix: `securecart-${config.name}`, slos: config.observability.slos, pageTopic: this.alarmTopic, ticketTopic: tickets.topic });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 }

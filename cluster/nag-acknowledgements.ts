@@ -41,6 +41,12 @@ const NODE_POLICIES = ['AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSWorkerNod
  */
 const AZ_POWER_ROLE_POLICIES = [...'abcdefghijklmnopqrstuvwxyz'].map((l) => `${DRILLS_CONSTRUCT_ID}/${AZ_POWER_CONSTRUCT_PREFIX}${l.toUpperCase()}/Role/DefaultPolicy/Resource`);
 
+/** The synthetic shoppers: one per region (regional stacks) and one on the public name (health stack). */
+const SHOPPERS = [
+  { stacks: 'regional', id: 'SyntheticShopper', name: 'shopper' },
+  { stacks: 'health', id: 'PublicShopper', name: 'public-shopper' },
+] as const;
+
 export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
   // The EKS cluster.
   {
@@ -273,20 +279,30 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
     findings: ['Resource::arn:<AWS::Partition>:dynamodb:{region}:{account}:table/securecart-{env}-carts/index/*'],
     reason: "carts queries its table's customer index; the wildcard covers that table's indexes only.",
   },
-  {
-    stacks: 'regional',
-    paths: ['SyntheticShopper/Canary/ServiceRole/Resource'],
+  ...SHOPPERS.map(({ stacks, id, name }) => ({
+    stacks,
+    paths: [`${id}/Canary/ServiceRole/Resource`],
     rule: 'AwsSolutions-IAM5',
-    findings: ['Resource::*', 'Resource::<SyntheticShopperArtifacts{logicalId}.Arn>/securecart-{env}-shopper/*', 'Resource::arn:<AWS::Partition>:logs:{region}:{account}:log-group:/aws/lambda/cwsyn-*'],
+    findings: ['Resource::*', `Resource::<${id}Artifacts{logicalId}.Arn>/securecart-{env}-${name}/*`, 'Resource::arn:<AWS::Partition>:logs:{region}:{account}:log-group:/aws/lambda/cwsyn-*'],
     reason:
       "The canary role aws-cdk-lib's Canary creates, as CloudWatch Synthetics requires: s3:ListAllMyBuckets and cloudwatch:PutMetricData (conditioned on the CloudWatchSynthetics namespace) have no resource type; its own artifact prefix and its own Lambda log groups (cwsyn-*) are the narrowest names the service allows.",
-  },
-  {
-    stacks: 'regional',
-    paths: ['SyntheticShopper/Artifacts/Resource'],
-    rule: 'AwsSolutions-S1',
-    reason: 'Synthetic shopper run artifacts (logs, HAR files), expired after 14 days: private, TLS only, written by the canary role alone; access logs of them would add nothing an investigation needs.',
-  },
+  })),
+  // Each region's shopper and the public one (health stack).
+  ...SHOPPERS.flatMap(({ stacks, id }) => [
+    {
+      stacks,
+      paths: [`${id}/Canary/ServiceRole/DefaultPolicy/Resource`],
+      rule: 'AwsSolutions-IAM5',
+      findings: ['Resource::*'],
+      reason: "The shopper publishes its journey metrics (cloudwatch:PutMetricData has no resource type, Service Authorization Reference): the statement is conditioned on the cloudwatch:namespace of the shopper's own metrics, SecureCart/Shopper.",
+    },
+    {
+      stacks,
+      paths: [`${id}/Artifacts/Resource`],
+      rule: 'AwsSolutions-S1',
+      reason: 'Synthetic shopper run artifacts (logs, HAR files), expired after 14 days: private, TLS only, written by the canary role alone; access logs of them would add nothing an investigation needs.',
+    },
+  ]),
   // The FIS drills (cluster/fault-injection): one role per experiment template.
   {
     stacks: 'regional',

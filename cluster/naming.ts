@@ -29,6 +29,11 @@ export function shopperAlarmName(config: PlatformConfig, region: string): string
   return `securecart-${config.name}-${region}-synthetic-shopper`;
 }
 
+/** The canary that shops on the public name (in the health stack's region, beside a regional shopper: a name of its own). */
+export function publicShopperName(config: PlatformConfig): string {
+  return `securecart-${config.name}-public-shopper`;
+}
+
 /** The e-mail the synthetic shopper's orders carry, so that they can be told apart. */
 export function shopperEmail(config: PlatformConfig): string {
   return `synthetic-shopper@${config.dns.domain}`;

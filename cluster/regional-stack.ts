@@ -16,6 +16,8 @@ import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
 import { addRegionalDrills } from './fault-injection';
 import { addKarpenterNodeClass } from './karpenter-node-class';
 import { albTags, CREDENTIALS, clusterName, commonTags, regionalHostname, secretName, secretPrefix, shopperAlarmName, shopperEmail } from './naming';
+import { AlertTopic } from './observability/alert-topic';
+import { SloAlarms } from './observability/slo-alarms';
 import { RegionalAlarms } from './regional-alarms';
 import { RegionalPrerequisites } from './regional-prerequisites';
 import { SyntheticShopper } from './synthetic-shopper';
@@ -238,6 +240,9 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     // Behind CloudFront the ALB admits, besides CloudFront and Route 53, only the region's NAT gateways.
     network: config.edge.frontDoor === 'cloudfront' ? { vpc: clusterInfo.cluster.vpc, subnets: { subnetGroupName: SUBNET_TIERS.private } } : undefined,
   });
+  // Slow SLO burns open a ticket: a topic of their own, so that they never wake anyone.
+  const tickets = new AlertTopic(stack, 'Tickets', { displayName: `SecureCart ${config.name} ${region.name} tickets`, accountId: config.accountId });
+  new SloAlarms(stack, 'Slo', { shopperName: shopper.shopperName, scope: region.name, namePrefix: `securecart-${config.name}`, slos: config.observability.slos, pageTopic: alarms.topic, ticketTopic: tickets.topic });
   addRegionalDrills(stack, { config, region, clusterName: name, stopAlarms: [shopper.alarm, ...alarms.customerAlarms] });
   return { stack, prerequisites };
 }

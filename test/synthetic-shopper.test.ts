@@ -174,3 +174,85 @@ describe('behind CloudFront, the origin-verify header the region’s WAF require
     expect(new Set(seen)).toEqual(new Set(['abc123']));
   });
 });
+
+// The metrics each run publishes, which the SLO burn-rate alarms read (cluster/observability/slo-alarms.ts).
+describe('journey metrics', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { run, runMetrics, METRICS, JOURNEYS } = require('../cluster/synthetic-shopper/canary.js') as {
+    run: (env: Record<string, string | undefined>, o: { fetchImpl?: typeof fetch; load?: (m: string) => unknown; log?: (l: string) => void }) => Promise<void>;
+    runMetrics: (o: { shopper: string; requests: Array<{ journey: string; milliseconds: number }>; failedStep?: string }) => Array<{ MetricName: string; Dimensions: Array<{ Name: string; Value: string }>; Value?: number; Values?: number[]; Unit: string }>;
+    METRICS: { namespace: string; journeySuccess: string; requestLatency: string };
+    JOURNEYS: Record<string, string[]>;
+  };
+  const success = (data: ReturnType<typeof runMetrics>) =>
+    Object.fromEntries(data.filter((d) => d.MetricName === METRICS.journeySuccess).map((d) => [d.Dimensions.find((x) => x.Name === 'Journey')!.Value, d.Value]));
+  /** Captures what a run publishes through a stand-in for the AWS SDK v3 CloudWatch client. */
+  const recorder = (fail = false) => {
+    const published: Array<{ Namespace: string; MetricData: ReturnType<typeof runMetrics> }> = [];
+    const sdk = {
+      CloudWatchClient: class {
+        async send(command: { input: (typeof published)[number] }) {
+          if (fail) throw new Error('AccessDenied');
+          published.push(command.input);
+        }
+      },
+      PutMetricDataCommand: class {
+        constructor(readonly input: unknown) {}
+      },
+    };
+    return { published, load: (m: string) => (m === '@aws-sdk/client-cloudwatch' ? sdk : (() => { throw new Error(`unexpected module ${m}`); })()) };
+  };
+  const env = () => ({ SHOP_URL: ui.url, PLACE_ORDER: 'true', SHOPPER_EMAIL: 'x@example.com', SHOPPER_NAME: 'securecart-prod-shopper' });
+
+  test('every step belongs to exactly one journey, in the order a customer takes them', () => {
+    expect([...JOURNEYS.browse, ...JOURNEYS.checkout]).toEqual(['home', 'catalog', 'product', 'add to cart', 'cart', 'checkout', 'shipping address', 'delivery', 'payment']);
+  });
+
+  test('a working shop: both journeys succeed, every request has a latency in its journey', async () => {
+    const { published, load } = recorder();
+    await run(env(), { load });
+    expect(published).toHaveLength(1);
+    expect(published[0].Namespace).toBe('SecureCart/Shopper');
+    const data = published[0].MetricData;
+    expect(success(data)).toEqual({ browse: 1, checkout: 1 });
+    const latency = data.filter((d) => d.MetricName === METRICS.requestLatency);
+    expect(latency.map((d) => [d.Dimensions.map((x) => `${x.Name}=${x.Value}`).join(','), d.Values!.length, d.Unit])).toEqual([
+      ['Shopper=securecart-prod-shopper,Journey=browse', 3, 'Milliseconds'],
+      ['Shopper=securecart-prod-shopper,Journey=checkout', 6, 'Milliseconds'],
+    ]);
+  });
+
+  test.each([
+    ['GET /catalog', { browse: 0, checkout: 0 }],
+    ['POST /cart', { browse: 1, checkout: 0 }],
+    ['POST /checkout/payment', { browse: 1, checkout: 0 }],
+  ])('when %s fails the run fails and publishes %j', async (broken, expected) => {
+    ui.broken.add(broken);
+    const { published, load } = recorder();
+    await expect(run(env(), { load })).rejects.toThrow('answered 500');
+    expect(success(published[0].MetricData)).toEqual(expected);
+  });
+
+  test('an unreachable region fails both journeys and publishes no latency', async () => {
+    await ui.close();
+    const { published, load } = recorder();
+    await expect(run(env(), { load })).rejects.toThrow('home: GET / got no answer');
+    expect(published[0].MetricData.map((d) => [d.MetricName, d.Value])).toEqual([
+      ['JourneySuccess', 0],
+      ['JourneySuccess', 0],
+    ]);
+    ui = await fakeUi();
+  });
+
+  test('a failure to publish is logged and does not fail a run that sold', async () => {
+    const lines: string[] = [];
+    await expect(run(env(), { load: recorder(true).load, log: (l) => lines.push(l) })).resolves.toBeUndefined();
+    expect(lines).toContain('metrics: not published: AccessDenied');
+  });
+
+  test('the run publishes only bounded dimensions: the shopper and the journey', () => {
+    const data = runMetrics({ shopper: 's', requests: [{ journey: 'browse', milliseconds: 12 }], failedStep: 'delivery' });
+    expect(new Set(data.flatMap((d) => d.Dimensions.map((x) => x.Name)))).toEqual(new Set(['Shopper', 'Journey']));
+    expect(success(data)).toEqual({ browse: 1, checkout: 0 });
+  });
+});

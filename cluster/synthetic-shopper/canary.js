@@ -13,6 +13,35 @@
 
 const TIMEOUT_MS = 10000;
 
+/**
+ * The journeys the SLOs cover, by the steps each is made of (docs/operations.md#slo-burn): browsing
+ * reads pages, checkout writes the cart and the order. A run that fails while browsing never reaches
+ * checkout, and counts as a failed checkout too: a customer could not have checked out either.
+ */
+const JOURNEYS = {
+  browse: ['home', 'catalog', 'product'],
+  checkout: ['add to cart', 'cart', 'checkout', 'shipping address', 'delivery', 'payment'],
+};
+
+/**
+ * The custom metrics every run publishes (CloudWatch PutMetricData), which the SLO alarms and the
+ * dashboards read. Two dimensions of bounded cardinality: the shopper (one per region and one on the
+ * public name) and the journey.
+ */
+const METRICS = {
+  namespace: 'SecureCart/Shopper',
+  /** 1 when the journey succeeded, 0 when it failed; Sum / SampleCount is the availability. */
+  journeySuccess: 'JourneySuccess',
+  /** Milliseconds of each answered request; PR(:<ms>) is the share of fast requests. */
+  requestLatency: 'RequestLatency',
+  dimensions: { shopper: 'Shopper', journey: 'Journey' },
+};
+
+/** The journey a step belongs to. */
+function journeyOf(step) {
+  return Object.keys(JOURNEYS).find((journey) => JOURNEYS[journey].includes(step));
+}
+
 /** Values of the inputs named `name` in an HTML page, in order. */
 function inputValues(html, name) {
   const values = [];
@@ -28,10 +57,12 @@ function inputValues(html, name) {
  * Browses, adds a product to the cart and goes through checkout; places the order when `placeOrder`.
  * Throws, naming the step, on the first unexpected answer. Returns the steps taken.
  */
-async function shop({ baseUrl, placeOrder, email, extraHeaders = {}, fetchImpl = globalThis.fetch, log = () => {} }) {
+async function shop({ baseUrl, placeOrder, email, extraHeaders = {}, fetchImpl = globalThis.fetch, log = () => {}, observe = () => {} }) {
   if (!baseUrl) throw new Error('SHOP_URL is not set');
   let cookie;
   const steps = [];
+  /** An error that names the step it happened in, so the run's metrics can say which journey failed. */
+  const failure = (step, message, cause) => Object.assign(new Error(message, cause ? { cause } : undefined), { step });
   const request = async (step, method, path, form, expected) => {
     const headers = { ...extraHeaders, accept: 'text/html', 'user-agent': 'securecart-synthetic-shopper' };
     if (cookie) headers.cookie = cookie;
@@ -41,12 +72,21 @@ async function shop({ baseUrl, placeOrder, email, extraHeaders = {}, fetchImpl =
       body = new URLSearchParams(form).toString();
     }
     const started = Date.now();
-    const response = await fetchImpl(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    let response;
+    let text;
+    try {
+      response = await fetchImpl(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+      text = await response.text();
+    } catch (e) {
+      throw failure(step, `${step}: ${method} ${path} got no answer: ${e.message}`, e);
+    }
+    const elapsed = Date.now() - started;
+    // Only answered requests have a latency; one that got no answer is an availability failure.
+    observe({ step, journey: journeyOf(step), status: response.status, milliseconds: elapsed });
     const session = /(?:^|[;,]\s*)SESSIONID=([^;,\s]+)/.exec(response.headers.get('set-cookie') || '');
     if (session) cookie = `SESSIONID=${session[1]}`;
-    const text = await response.text();
-    log(`${step}: ${method} ${path} -> ${response.status} in ${Date.now() - started} ms`);
-    if (response.status !== expected) throw new Error(`${step}: ${method} ${path} answered ${response.status}, expected ${expected}`);
+    log(`${step}: ${method} ${path} -> ${response.status} in ${elapsed} ms`);
+    if (response.status !== expected) throw failure(step, `${step}: ${method} ${path} answered ${response.status}, expected ${expected}`);
     steps.push(step);
     return text;
   };
@@ -54,11 +94,11 @@ async function shop({ baseUrl, placeOrder, email, extraHeaders = {}, fetchImpl =
   await request('home', 'GET', '/', undefined, 200);
   const catalog = await request('catalog', 'GET', '/catalog', undefined, 200);
   const product = (/href="\/catalog\/([0-9a-f-]{36})"/.exec(catalog) || [])[1];
-  if (!product) throw new Error('catalog: no product on the catalog page');
+  if (!product) throw failure('catalog', 'catalog: no product on the catalog page');
   await request('product', 'GET', `/catalog/${product}`, undefined, 200);
   await request('add to cart', 'POST', '/cart', { productId: product, quantity: '1' }, 303);
   const cart = await request('cart', 'GET', '/cart', undefined, 200);
-  if (!cart.includes(product)) throw new Error(`cart: ${product} is not in the cart`);
+  if (!cart.includes(product)) throw failure('cart', `cart: ${product} is not in the cart`);
   await request('checkout', 'GET', '/checkout', undefined, 200);
   const delivery = await request(
     'shipping address',
@@ -68,7 +108,7 @@ async function shop({ baseUrl, placeOrder, email, extraHeaders = {}, fetchImpl =
     200,
   );
   const [token] = inputValues(delivery, 'token');
-  if (!token) throw new Error('shipping address: the delivery page offers no delivery option');
+  if (!token) throw failure('shipping address', 'shipping address: the delivery page offers no delivery option');
   await request('delivery', 'POST', '/checkout/delivery', { token }, 200);
   if (placeOrder) {
     await request('payment', 'POST', '/checkout/payment', { cardHolder: 'Synthetic Shopper', cardNumber: '1234567890123456', expiryDate: '01/35', cvc: '123' }, 200);
@@ -99,16 +139,77 @@ async function originHeaders(env, load = require) {
   return { [env.ORIGIN_VERIFY_HEADER]: value };
 }
 
+/**
+ * The metric data of one run: a JourneySuccess per journey (1 or 0), and the latencies of the answered
+ * requests per journey. `failedStep` is the step the run failed in, if it failed.
+ */
+function runMetrics({ shopper, requests, failedStep }) {
+  const journeys = Object.keys(JOURNEYS);
+  const failedAt = failedStep === undefined ? journeys.length : Math.max(0, journeys.indexOf(journeyOf(failedStep)));
+  const dimensions = (journey) => [
+    { Name: METRICS.dimensions.shopper, Value: shopper },
+    { Name: METRICS.dimensions.journey, Value: journey },
+  ];
+  const data = journeys.map((journey, i) => ({ MetricName: METRICS.journeySuccess, Dimensions: dimensions(journey), Value: i < failedAt ? 1 : 0, Unit: 'Count' }));
+  for (const journey of journeys) {
+    const values = requests.filter((r) => r.journey === journey).map((r) => r.milliseconds);
+    if (values.length) data.push({ MetricName: METRICS.requestLatency, Dimensions: dimensions(journey), Values: values, Unit: 'Milliseconds' });
+  }
+  return data;
+}
+
+/** Publishes a run's metrics with the AWS SDK the runtime ships (v3, else v2, as originHeaders does). */
+async function publishMetrics(metricData, load = require) {
+  const input = { Namespace: METRICS.namespace, MetricData: metricData };
+  try {
+    const { CloudWatchClient, PutMetricDataCommand } = load('@aws-sdk/client-cloudwatch');
+    await new CloudWatchClient({}).send(new PutMetricDataCommand(input));
+  } catch (e) {
+    if (e.code !== 'MODULE_NOT_FOUND') throw e;
+    const AWS = load('aws-sdk');
+    await new AWS.CloudWatch().putMetricData(input).promise();
+  }
+}
+
+/**
+ * One run: shop, then publish what it measured, then fail the run if shopping failed. A failure to
+ * publish is logged, never turned into a failed run: the region's health is about selling, and the SLO
+ * alarms treat a missing datapoint as no news.
+ */
+async function run(env, { fetchImpl, load = require, log = () => {} } = {}) {
+  const requests = [];
+  let failure;
+  try {
+    await shop({
+      baseUrl: env.SHOP_URL,
+      placeOrder: env.PLACE_ORDER === 'true',
+      email: env.SHOPPER_EMAIL,
+      extraHeaders: await originHeaders(env, load),
+      fetchImpl,
+      log,
+      observe: (r) => requests.push(r),
+    });
+  } catch (e) {
+    failure = e;
+  }
+  // A run that failed before its first step (no URL, no origin secret) is a failed browse.
+  const failedStep = failure ? failure.step || 'home' : undefined;
+  try {
+    await publishMetrics(runMetrics({ shopper: env.SHOPPER_NAME, requests, failedStep }), load);
+  } catch (e) {
+    log(`metrics: not published: ${e.message}`);
+  }
+  if (failure) throw failure;
+}
+
+exports.JOURNEYS = JOURNEYS;
+exports.METRICS = METRICS;
 exports.shop = shop;
 exports.inputValues = inputValues;
 exports.originHeaders = originHeaders;
+exports.runMetrics = runMetrics;
+exports.publishMetrics = publishMetrics;
+exports.run = run;
 
 /** The canary's entry point: the region's URL and options come from its environment. */
-exports.handler = async () =>
-  shop({
-    baseUrl: process.env.SHOP_URL,
-    placeOrder: process.env.PLACE_ORDER === 'true',
-    email: process.env.SHOPPER_EMAIL,
-    extraHeaders: await originHeaders(process.env),
-    log: (line) => console.log(line),
-  });
+exports.handler = async () => run(process.env, { log: (line) => console.log(line) });

@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
+import { Journey } from '../../config/observability';
 import { SHOPPER_INTERVAL_SECONDS } from '../../resilience/failover';
 
 export interface SyntheticShopperProps {
@@ -45,6 +46,15 @@ export const SHOPPER_INTERVAL = Duration.seconds(SHOPPER_INTERVAL_SECONDS);
 /** The canary script (plain CommonJS, also run by the tests against a local server). */
 export const SHOPPER_SCRIPT = path.join(__dirname, 'canary.js');
 
+/** The custom metrics the script publishes and the steps of each journey: read from the script itself, so both sides agree. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const script = require('./canary.js') as {
+  METRICS: { namespace: string; journeySuccess: string; requestLatency: string; dimensions: { shopper: string; journey: string } };
+  JOURNEYS: Record<Journey, string[]>;
+};
+export const SHOPPER_METRICS = script.METRICS;
+export const SHOPPER_JOURNEYS = script.JOURNEYS;
+
 /**
  * A CloudWatch Synthetics canary that shops in one region every minute (cluster/synthetic-shopper/
  * canary.js), and an alarm on consecutive failed runs. The alarm is what the region's Route 53 health
@@ -54,9 +64,12 @@ export const SHOPPER_SCRIPT = path.join(__dirname, 'canary.js');
 export class SyntheticShopper extends Construct {
   readonly canary: synthetics.Canary;
   readonly alarm: cloudwatch.Alarm;
+  /** The Shopper dimension of its journey metrics (its canary name). */
+  readonly shopperName: string;
 
   constructor(scope: Construct, id: string, props: SyntheticShopperProps) {
     super(scope, id);
+    this.shopperName = props.name;
     // Run artifacts (logs, HAR files): kept two weeks for investigating a failure, never public,
     // encrypted with KMS (the AWS-managed S3 key: the canary role needs no key policy) and versioned,
     // old versions gone with the rest.
@@ -77,6 +90,8 @@ export class SyntheticShopper extends Construct {
       timeout: Duration.seconds(50),
       environmentVariables: {
         SHOP_URL: `https://${props.hostname}`,
+        // The Shopper dimension of its metrics.
+        SHOPPER_NAME: props.name,
         PLACE_ORDER: String(props.placeOrders),
         SHOPPER_EMAIL: props.email,
         // The secret's name, never its value: canary settings are readable by anyone who can describe it.
@@ -95,6 +110,11 @@ export class SyntheticShopper extends Construct {
       failureRetentionPeriod: Duration.days(14),
       startAfterCreation: true,
     });
+    // Its journey metrics, in its own namespace only (PutMetricData has no resource-level permission;
+    // the cloudwatch:namespace condition key scopes it: Service Authorization Reference, CloudWatch).
+    this.canary.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': SHOPPER_METRICS.namespace } } }),
+    );
     if (props.originHeader) {
       const stack = Stack.of(this);
       // Secrets Manager appends six random characters to a secret's ARN.
