@@ -256,3 +256,35 @@ describe('journey metrics', () => {
     expect(success(data)).toEqual({ browse: 1, checkout: 0 });
   });
 });
+
+describe('the shopper exercises the real ui 1.6.2 (aws-containers/retail-store-sample-app v1.6.2 src/ui)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isShopPath } = require('../config/shop-paths') as { isShopPath: (p: string) => boolean };
+
+  test('every path it requests is one the ALB forwards and the WAF admits (config/shop-paths.ts)', async () => {
+    await shop({ baseUrl: ui.url, placeOrder: true, email: 'x@example.com' });
+    for (const r of ui.requests) expect([r.path, isShopPath(r.path)]).toEqual([r.path, true]);
+  });
+
+  test('its forms pass ui’s own validation, field by field', async () => {
+    await shop({ baseUrl: ui.url, placeOrder: true, email: 'synthetic-shopper@securecart.example.com' });
+    const form = (path: string) => Object.fromEntries(new URLSearchParams(ui.requests.find((r) => r.method === 'POST' && r.path === path)!.body));
+    // web/payload/CartChangeRequest.java: productId, quantity (int).
+    expect(Object.keys(form('/cart')).sort()).toEqual(['productId', 'quantity']);
+    expect(form('/cart').quantity).toMatch(/^\d+$/);
+    // web/payload/ShippingAddressRequest.java: @Email email, zipCode ^[0-9]{5}$, state ^[A-Z]{2}$.
+    const address = form('/checkout');
+    expect(Object.keys(address).sort()).toEqual(['address1', 'city', 'email', 'firstName', 'lastName', 'state', 'zipCode']);
+    expect(address.zipCode).toMatch(/^[0-9]{5}$/);
+    expect(address.state).toMatch(/^[A-Z]{2}$/);
+    expect(address.email).toMatch(/^[^@\s]+@[^@\s]+$/);
+    // web/payload/CheckoutDeliveryMethodRequest.java: token ^[A-Za-z0-9\-]+$ (from the delivery page's radio).
+    expect(form('/checkout/delivery').token).toMatch(/^[A-Za-z0-9-]+$/);
+    // web/payload/PaymentDetailsRequest.java: cardNumber ^[0-9]{16}$, expiryDate ^[0-9]{2}/[0-9]{2}$, cvc ^[0-9]{3}$.
+    const payment = form('/checkout/payment');
+    expect(Object.keys(payment).sort()).toEqual(['cardHolder', 'cardNumber', 'cvc', 'expiryDate']);
+    expect(payment.cardNumber).toMatch(/^[0-9]{16}$/);
+    expect(payment.expiryDate).toMatch(/^[0-9]{2}\/[0-9]{2}$/);
+    expect(payment.cvc).toMatch(/^[0-9]{3}$/);
+  });
+});
