@@ -7,6 +7,7 @@ import { PlatformConfig, RegionConfig, ServiceName } from '../config/schema';
 import { PORTS } from './constants';
 import { FaultInjectionAccess } from './constructs/fault-injection-access';
 import { HighlyAvailableService } from './constructs/highly-available-service';
+import { TraceCollector } from './constructs/trace-collector';
 import { BACKEND_PORTS, imageVersion, workloadSpecs } from './workloads';
 
 export interface AppsChartProps extends ChartProps {
@@ -19,11 +20,14 @@ export interface AppsChartProps extends ChartProps {
  * The shop's five services in one region, sized for that region (a warm standby runs its own, smaller
  * floors), with NetworkPolicies that open exactly the call graph:
  * ALB -> ui -> catalog / carts / orders / checkout, checkout -> orders, each backend to its store;
- * and the Kubernetes access of the FIS pod drills.
+ * with tracing on, every service -> the trace collector -> X-Ray; and the Kubernetes access of the FIS
+ * pod drills.
  */
 export class AppsChart extends Chart {
   readonly services: Record<ServiceName, HighlyAvailableService>;
   readonly faultInjection: FaultInjectionAccess;
+  /** The region's trace collector, when tracing is on (observability.tracing.enabled). */
+  readonly traceCollector?: TraceCollector;
 
   constructor(scope: Construct, id: string, props: AppsChartProps) {
     super(scope, id, { ...props, namespace: props.config.namespace });
@@ -59,6 +63,17 @@ export class AppsChart extends Chart {
     // its user): its RoleBinding has subjects only for a drill window (drills.allowPodFaults). Otherwise
     // the FIS user could create pods here, as any of the shop's service accounts, at any time.
     this.faultInjection = new FaultInjectionAccess(this, 'fault-injection', { instance: `fault-injection-${config.name}`, version: DRILLS_VERSION, bind: config.drills.allowPodFaults });
+
+    // Spans go to one collector per cluster, which alone holds the X-Ray permission (IRSA).
+    if (config.observability.tracing.enabled) {
+      const collector = new TraceCollector(this, 'trace-collector', {
+        region: region.name,
+        roleArn: props.outputs.regional.traceCollectorRoleArn,
+        instance: `trace-collector-${config.name}`,
+      });
+      for (const spec of specs) collector.allowClient(services[spec.name]);
+      this.traceCollector = collector;
+    }
 
     // The ALB sends traffic from its nodes in the public subnets straight to pod IPs (IP targets); pods
     // themselves have VPC addresses, so the whole VPC CIDR would let any pod of the cluster in.

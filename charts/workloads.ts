@@ -8,6 +8,7 @@ import { parseImage, PlatformConfig, RegionConfig, ServiceName } from '../config
 import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
 import { EnvVar, HealthEndpoints, SecretFiles } from './constructs/highly-available-service';
 import { RDS_CA_BUNDLE, SECRET_KEYS } from '../config/credentials';
+import { tracingEnv } from './telemetry';
 import { CATALOG_DB_NAME_WITH_TLS, DATA_ENDPOINTS, RDS_CA_DIRECTORY, UI_READINESS_PATH, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
 
 /** Which backend a service talks to, for its egress NetworkPolicy. */
@@ -55,7 +56,7 @@ export function workloadSpecs(
   const out = outputs.regional;
   const secret = (name: string, key: string) => ({ name, key });
   const endpoint = (key: string) => ({ name: DATA_ENDPOINTS.configMap, key });
-  return [
+  const specs: WorkloadSpec[] = [
     {
       name: 'ui',
       component: 'frontend',
@@ -148,6 +149,8 @@ export function workloadSpecs(
       ],
     },
   ];
+  // Tracing last: each image's OpenTelemetry variables, as that image reads them (charts/telemetry.ts).
+  return specs.map((spec) => ({ ...spec, env: [...spec.env, ...tracingEnv(spec.name, config, region)] }));
 }
 
 /** Ports a backend listens on, for egress rules. */

@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { TRACE_COLLECTOR } from '../charts/telemetry';
 import { mediaBucketName, originVerifyValueReference, regionalWebAclName } from '../config/front-door';
 import { originHostname } from '../config/hostnames';
 import { FRONT_DOOR_OUTPUT_KEYS, REGIONAL_OUTPUT_KEYS } from '../config/outputs';
@@ -35,14 +36,27 @@ export interface RegionalPrerequisitesProps {
 export const DATA_PORTS = { mysql: 3306, postgres: 5432, redis: 6379 } as const;
 
 /**
+ * The X-Ray calls of the trace collector's awsxray exporter (aws-otel-collector v0.49.0, bundling
+ * opentelemetry-collector-contrib v0.156.0; vendor/github.com/open-telemetry/opentelemetry-collector-contrib):
+ * exporter/awsxrayexporter/awsxray.go:59 calls PutTraceSegments for every batch; PutTelemetryRecords
+ * (internal/aws/xray/telemetry/sender.go:277) only runs with `telemetry.enabled` (awsxray.go:43-47), which
+ * the collector's configuration leaves off (charts/constructs/trace-collector.ts), and it samples nothing
+ * itself (no GetSamplingRules / GetSamplingTargets: the services sample, charts/telemetry.ts).
+ */
+export const TRACE_COLLECTOR_XRAY_ACTIONS = ['xray:PutTraceSegments'] as const;
+
+/**
  * What the charts and the ACK data tier of a region reference but do not create: security groups for
- * the databases and Redis (open only to the cluster), the IRSA role of carts (its DynamoDB table only),
- * the WAF web ACL and the certificate of the ALB. Every value the charts need is a stack output.
+ * the databases and Redis (open only to the cluster), the IRSA roles of carts (its DynamoDB table only)
+ * and of the trace collector (X-Ray PutTraceSegments only), the WAF web ACL and the certificate of the
+ * ALB. Every value the charts need is a stack output.
  */
 export class RegionalPrerequisites extends Construct {
   readonly databaseSecurityGroup: ec2.SecurityGroup;
   readonly redisSecurityGroup: ec2.SecurityGroup;
   readonly cartsRole: iam.Role;
+  /** Assumed by the trace collector's service account: sends the services' spans to X-Ray. */
+  readonly traceCollectorRole: iam.Role;
   readonly webAcl: wafv2.CfnWebACL;
   readonly certificate: acm.Certificate;
   /** Encrypts this region's Aurora clusters (the primary's and a secondary's alike). */
@@ -111,6 +125,29 @@ export class RegionalPrerequisites extends Construct {
       }),
     );
 
+    // The trace collector (charts/constructs/trace-collector.ts) sends spans to this region's X-Ray
+    // through IRSA: its service account only, and only the call its exporter makes.
+    const collectorServiceAccount = `system:serviceaccount:${config.namespace}:${TRACE_COLLECTOR.name}`;
+    const collectorTrust = new CfnJson(this, 'TraceCollectorTrustConditions', {
+      value: {
+        [`${provider.openIdConnectProviderIssuer}:sub`]: collectorServiceAccount,
+        [`${provider.openIdConnectProviderIssuer}:aud`]: 'sts.amazonaws.com',
+      },
+    });
+    this.traceCollectorRole = new iam.Role(this, 'TraceCollectorRole', {
+      description: `trace collector service account (${config.namespace}/${TRACE_COLLECTOR.name}): X-Ray PutTraceSegments only`,
+      assumedBy: new iam.OpenIdConnectPrincipal(provider).withConditions({ StringEquals: collectorTrust }),
+    });
+    this.traceCollectorRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [...TRACE_COLLECTOR_XRAY_ACTIONS],
+        // X-Ray's PutTraceSegments has no resource type and no condition keys: the Service Authorization
+        // Reference ("Actions, resources, and condition keys for AWS X-Ray") lists it with an empty
+        // resource column, which in IAM means "*" is the only resource it can be granted on.
+        resources: ['*'],
+      }),
+    );
+
     // Behind CloudFront the edge's web ACL limits each client's rate: here every request comes from a
     // CloudFront address, so a per-IP limit would throttle whole edge locations. What this ACL adds there
     // is the proof that a request came through the distribution (cluster/front-door/origin-verify-rule.ts).
@@ -161,6 +198,7 @@ export class RegionalPrerequisites extends Construct {
 
     const outputs: Record<string, string> = {
       [REGIONAL_OUTPUT_KEYS.cartsRoleArn]: this.cartsRole.roleArn,
+      [REGIONAL_OUTPUT_KEYS.traceCollectorRoleArn]: this.traceCollectorRole.roleArn,
       [REGIONAL_OUTPUT_KEYS.catalogDbSecretName]: CREDENTIALS.catalogDb.kubernetesSecret,
       [REGIONAL_OUTPUT_KEYS.ordersDbSecretName]: CREDENTIALS.ordersDb.kubernetesSecret,
       [REGIONAL_OUTPUT_KEYS.checkoutRedisSecretName]: CREDENTIALS.checkoutRedis.kubernetesSecret,

@@ -13,6 +13,8 @@ import { PlatformConfig } from './schema';
 export const REGIONAL_OUTPUT_KEYS = {
   /** IAM role assumed through IRSA by the carts service account (DynamoDB access only). */
   cartsRoleArn: 'CartsRoleArn',
+  /** IAM role assumed through IRSA by the trace collector's service account (X-Ray PutTraceSegments only). */
+  traceCollectorRoleArn: 'TraceCollectorRoleArn',
   /** Kubernetes Secret (synced from Secrets Manager) holding catalog's `username` and `password`. */
   catalogDbSecretName: 'CatalogDbSecretName',
   /** Kubernetes Secret (synced from Secrets Manager) holding orders' `username` and `password`. */
@@ -94,6 +96,7 @@ const ec2Id = (prefix: string) => `${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})`;
 const cidrList = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}(,\d{1,3}(\.\d{1,3}){3}\/\d{1,2})*$/, 'must be comma-separated IPv4 CIDRs');
 const regionalValidators: Record<keyof typeof REGIONAL_OUTPUT_KEYS, z.ZodString> = {
   cartsRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
+  traceCollectorRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
   catalogDbSecretName: k8sName,
   ordersDbSecretName: k8sName,
   checkoutRedisSecretName: k8sName,

@@ -487,10 +487,15 @@ describe('the FIS pod’s Kubernetes access (charts)', () => {
     for (const region of config.regions) {
       const before = rendered[region.name];
       const after = renderRegion(on, region.name);
-      const containers = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'Deployment').flatMap((d) => d.spec.template.spec.containers);
+      const deployments = (objects: K8sObject[], names: readonly string[]) => objects.filter((o) => o.kind === 'Deployment' && names.includes(o.metadata.name));
+      const containers = (objects: K8sObject[]) => deployments(objects, SERVICE_NAMES).flatMap((d) => d.spec.template.spec.containers);
       // FIS User Guide, eks-pod-actions, Limitations: pod actions fail unless readOnlyRootFilesystem is false.
       for (const c of containers(before.apps)) expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
       for (const c of containers(after.apps)) expect(c.securityContext.readOnlyRootFilesystem).toBe(false);
+      // The drills target the shop's Deployments only (pod-faults targets above): the trace collector stays read-only.
+      const others = after.apps.filter((o) => o.kind === 'Deployment' && !(SERVICE_NAMES as readonly string[]).includes(o.metadata.name));
+      expect(others.map((d) => d.metadata.name)).toEqual(['trace-collector']);
+      for (const c of others.flatMap((d) => d.spec.template.spec.containers)) expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
       // Besides the root filesystems, only the subjects of the FIS pod's RoleBinding change.
       const strip = (objects: K8sObject[]) =>
         JSON.parse(JSON.stringify(objects.map((o) => (o.kind === 'RoleBinding' ? { ...o, subjects: 'x' } : o))).replace(/"readOnlyRootFilesystem":(true|false)/g, '"readOnlyRootFilesystem":"x"'));

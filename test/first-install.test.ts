@@ -105,9 +105,9 @@ const CLUSTER = {
   /** The HPA controller's first sync of a new HPA (it enqueues new HPAs with its 15 s resync delay): rescale 1 -> minReplicas. */
   hpaFirstSync: 20,
   /** All pods of a Deployment Ready (node from Karpenter, image pull, start: JVMs take longest); the first pod 15 s earlier. */
-  podsReady: { ui: 150, catalog: 75, carts: 180, orders: 180, checkout: 90 } as Record<string, number>,
+  podsReady: { ui: 150, catalog: 75, carts: 180, orders: 180, checkout: 90, 'trace-collector': 60 } as Record<string, number>,
   /** From pods Ready to the HPA's first valid metric: one metric window after readiness, a scrape, an HPA sync. */
-  metricsAfterReady: { ui: 90, catalog: 60, carts: 120, orders: 105, checkout: 75 } as Record<string, number>,
+  metricsAfterReady: { ui: 90, catalog: 60, carts: 120, orders: 105, checkout: 75, 'trace-collector': 60 } as Record<string, number>,
   /** The ALB of the ingress group gets its DNS name. */
   loadBalancer: 120,
 };

@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { DATA_ENDPOINTS, LABELS, PART_OF, SHUTDOWN } from '../charts/constants';
 import { CHART_NAMES, renderManifests } from '../charts/render';
+import { TRACE_COLLECTOR } from '../charts/telemetry';
 import { serviceUrl } from '../charts/workloads';
 import { NODE_CLASS_NAME, NODE_POOLS, ZONE_LABEL } from '../config/karpenter';
 import { parseConfig } from '../config/load';
@@ -39,8 +40,8 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
     for (const objects of Object.values(charts)) expect(objects.length).toBeGreaterThan(0);
   });
 
-  test('runs the five shop services', () => {
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...SERVICE_NAMES].sort());
+  test('runs the five shop services and the trace collector', () => {
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...SERVICE_NAMES, TRACE_COLLECTOR.name].sort());
   });
 
   test('every object carries the six recommended labels, part of securecart', () => {
@@ -186,17 +187,21 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
         )
         .sort();
     const cidrs = (list: string, port: number) => list.split(',').map((c) => `${c}:${port}/TCP`).sort();
+    // Every service also sends its spans to the trace collector (tracing is on by default).
+    const traces = 'trace-collector:4318/TCP';
 
     expect(rules('ui', 'ingress')).toEqual(cidrs(out.publicSubnetCidrs, 8080));
-    expect(rules('ui', 'egress')).toEqual(['carts:8080/TCP', 'catalog:8080/TCP', 'checkout:8080/TCP', 'orders:8080/TCP']);
+    expect(rules('ui', 'egress')).toEqual(['carts:8080/TCP', 'catalog:8080/TCP', 'checkout:8080/TCP', 'orders:8080/TCP', traces]);
     expect(rules('catalog', 'ingress')).toEqual(['ui:8080/TCP']);
-    expect(rules('catalog', 'egress')).toEqual(cidrs(out.dataSubnetCidrs, 3306));
+    expect(rules('catalog', 'egress')).toEqual([...cidrs(out.dataSubnetCidrs, 3306), traces].sort());
     expect(rules('carts', 'ingress')).toEqual(['ui:8080/TCP']);
-    expect(rules('carts', 'egress')).toEqual(['0.0.0.0/0:443/TCP']);
+    expect(rules('carts', 'egress')).toEqual(['0.0.0.0/0:443/TCP', traces]);
     expect(rules('orders', 'ingress')).toEqual(['checkout:8080/TCP', 'ui:8080/TCP']);
-    expect(rules('orders', 'egress')).toEqual(cidrs(out.dataSubnetCidrs, 5432));
+    expect(rules('orders', 'egress')).toEqual([...cidrs(out.dataSubnetCidrs, 5432), traces].sort());
     expect(rules('checkout', 'ingress')).toEqual(['ui:8080/TCP']);
-    expect(rules('checkout', 'egress')).toEqual([...cidrs(out.dataSubnetCidrs, 6379), 'orders:8080/TCP'].sort());
+    expect(rules('checkout', 'egress')).toEqual([...cidrs(out.dataSubnetCidrs, 6379), 'orders:8080/TCP', traces].sort());
+    expect(rules('trace-collector', 'ingress')).toEqual([...SERVICE_NAMES].sort().map((s) => `${s}:4318/TCP`));
+    expect(rules('trace-collector', 'egress')).toEqual(['0.0.0.0/0:443/TCP']);
 
     const dns = policy('allow-dns').spec;
     expect(dns.podSelector).toEqual({});

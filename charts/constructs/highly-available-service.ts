@@ -19,10 +19,22 @@ export interface SecretFiles {
   readonly mountPath: string;
 }
 
+/** A ConfigMap whose keys appear as read-only files in a directory of the container. */
+export interface ConfigFiles {
+  readonly configMapName: string;
+  /** Directory the keys appear in, one file per key. */
+  readonly mountPath: string;
+}
+
 /** Where the service reports its health. */
 export interface HealthEndpoints {
   /** HTTP path that answers 2xx only when the pod can serve traffic. */
   readonly readinessPath: string;
+  /**
+   * Port of the readiness (and startup) endpoint, for images that report health on a port of their own.
+   * @default - the container port
+   */
+  readonly port?: number;
   /**
    * HTTP path that answers 2xx while the process is alive, independent of its backends.
    * @default - a TCP check of the container port: the process accepts connections
@@ -48,6 +60,26 @@ export interface HighlyAvailableServiceProps {
   readonly component: string;
   /** Container image, pinned by tag or digest. */
   readonly image: string;
+  /**
+   * Arguments of the container (its image's CMD otherwise).
+   * @default - the image's own
+   */
+  readonly args?: string[];
+  /**
+   * Port the container serves on; peers are allowed to it (`allowTo`).
+   * @default PORTS.container (8080, every sample image)
+   */
+  readonly port?: number;
+  /**
+   * Port of the Service in front of the pods.
+   * @default PORTS.service (80, so in-cluster URLs need no port)
+   */
+  readonly servicePort?: number;
+  /**
+   * UID and GID the container runs as (the image's own user, numeric so runAsNonRoot can be checked).
+   * @default RUN_AS_USER (1000, the sample images' user)
+   */
+  readonly runAsUser?: number;
   /** `app.kubernetes.io/version`. */
   readonly version: string;
   /** HPA floor; at least 2. */
@@ -68,6 +100,18 @@ export interface HighlyAvailableServiceProps {
    * @default - none
    */
   readonly secretFiles?: SecretFiles[];
+  /**
+   * ConfigMaps mounted read-only as files, e.g. a configuration file. The pod does not start until the
+   * ConfigMap exists.
+   * @default - none
+   */
+  readonly configFiles?: ConfigFiles[];
+  /**
+   * Annotations of the pod template, e.g. a hash of a mounted configuration, so that a change of it rolls
+   * the pods (a mounted ConfigMap changes under running pods without restarting them).
+   * @default - none
+   */
+  readonly podAnnotations?: Record<string, string>;
   /**
    * Annotations of the service account, e.g. the IRSA role.
    * @default - none
@@ -146,6 +190,8 @@ export class HighlyAvailableService extends Construct {
   /** This service's pods, as a selector and a NetworkPolicy peer. */
   readonly pods: kplus.Pods;
   readonly name: string;
+  /** Port the pods serve on (what `allowTo` opens). */
+  readonly port: number;
 
   constructor(scope: Construct, id: string, props: HighlyAvailableServiceProps) {
     super(scope, id);
@@ -154,6 +200,9 @@ export class HighlyAvailableService extends Construct {
       throw new Error(`service ${props.name}: maxReplicas ${props.maxReplicas} must be greater than minReplicas ${props.minReplicas}`);
     }
     this.name = props.name;
+    this.port = props.port ?? PORTS.container;
+    const uid = props.runAsUser ?? RUN_AS_USER;
+    const healthPort = props.health.port ?? this.port;
     this.selectorLabels = { [LABELS.name]: props.name, [LABELS.instance]: props.instance };
     const labels = { ...this.selectorLabels, [LABELS.component]: props.component, [LABELS.version]: props.version };
     this.pods = kplus.Pods.select(this, 'Pods', { labels: this.selectorLabels });
@@ -169,7 +218,7 @@ export class HighlyAvailableService extends Construct {
       // Our own selector (name + instance) instead of cdk8s' generated one, so the HPA, PDB, spread
       // and NetworkPolicies select the same pods and kubectl users can read it.
       select: false,
-      podMetadata: { labels: { ...Chart.of(this).labels, ...labels } },
+      podMetadata: { labels: { ...Chart.of(this).labels, ...labels }, annotations: props.podAnnotations },
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
       // Keep full capacity during a rollout: add a pod before removing one.
@@ -181,9 +230,9 @@ export class HighlyAvailableService extends Construct {
       terminationGracePeriod: Duration.seconds(drainSeconds + SHUTDOWN.appShutdownSeconds),
       securityContext: {
         ensureNonRoot: true,
-        user: RUN_AS_USER,
-        group: RUN_AS_USER,
-        fsGroup: RUN_AS_USER,
+        user: uid,
+        group: uid,
+        fsGroup: uid,
       },
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
@@ -193,7 +242,8 @@ export class HighlyAvailableService extends Construct {
       image: props.image,
       // Pinned tags never change: a node that has the image starts pods even when the registry is down.
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      ports: [{ number: PORTS.container, name: HTTP_PORT_NAME }],
+      args: props.args,
+      ports: [{ number: this.port, name: HTTP_PORT_NAME }],
       // CPU: a request and no limit, on purpose. The EKS best-practices guide advises against CPU limits:
       // CFS throttling stalls JVM start-up and tail latency while the node has idle cores. Requests
       // already guarantee each pod its share. Memory: a limit, because memory is not compressible and an
@@ -207,8 +257,8 @@ export class HighlyAvailableService extends Construct {
       },
       securityContext: {
         ensureNonRoot: true,
-        user: RUN_AS_USER,
-        group: RUN_AS_USER,
+        user: uid,
+        group: uid,
         readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
         allowPrivilegeEscalation: false,
         privileged: false,
@@ -216,7 +266,7 @@ export class HighlyAvailableService extends Construct {
         seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
       },
       readiness: kplus.Probe.fromHttpGet(props.health.readinessPath, {
-        port: PORTS.container,
+        port: healthPort,
         periodSeconds: Duration.seconds(5),
         timeoutSeconds: Duration.seconds(2),
         failureThreshold: 3,
@@ -226,13 +276,13 @@ export class HighlyAvailableService extends Construct {
       // database outage does not turn into a restart storm.
       liveness: props.health.livenessPath
         ? kplus.Probe.fromHttpGet(props.health.livenessPath, {
-            port: PORTS.container,
+            port: healthPort,
             periodSeconds: Duration.seconds(10),
             timeoutSeconds: Duration.seconds(3),
             failureThreshold: 6,
           })
         : kplus.Probe.fromTcpSocket({
-            port: PORTS.container,
+            port: this.port,
             periodSeconds: Duration.seconds(10),
             timeoutSeconds: Duration.seconds(3),
             failureThreshold: 6,
@@ -240,7 +290,7 @@ export class HighlyAvailableService extends Construct {
       // Up to 5 s x 36 = 3 min to boot before liveness takes over.
       startup: props.health.slowStart
         ? kplus.Probe.fromHttpGet(props.health.livenessPath ?? props.health.readinessPath, {
-            port: PORTS.container,
+            port: healthPort,
             periodSeconds: Duration.seconds(5),
             timeoutSeconds: Duration.seconds(2),
             failureThreshold: 36,
@@ -253,6 +303,10 @@ export class HighlyAvailableService extends Construct {
     for (const files of props.secretFiles ?? []) {
       const secret = kplus.Secret.fromSecretName(this, `Files-${files.secretName}`, files.secretName);
       container.mount(files.mountPath, kplus.Volume.fromSecret(this, `Volume-${files.secretName}`, secret, { name: files.secretName, optional: false }), { readOnly: true });
+    }
+    for (const files of props.configFiles ?? []) {
+      const configMap = kplus.ConfigMap.fromConfigMapName(this, `Files-${files.configMapName}`, files.configMapName);
+      container.mount(files.mountPath, kplus.Volume.fromConfigMap(this, `Volume-${files.configMapName}`, configMap, { name: files.configMapName, optional: false }), { readOnly: true });
     }
 
     const evictAfter = Duration.seconds(props.nodeLossToleranceSeconds ?? 30);
@@ -299,7 +353,7 @@ export class HighlyAvailableService extends Construct {
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: props.name },
       selector: this.pods,
-      ports: [{ name: HTTP_PORT_NAME, port: PORTS.service, targetPort: PORTS.container, protocol: kplus.Protocol.TCP }],
+      ports: [{ name: HTTP_PORT_NAME, port: props.servicePort ?? PORTS.service, targetPort: this.port, protocol: kplus.Protocol.TCP }],
     });
 
     this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
@@ -357,14 +411,14 @@ export class HighlyAvailableService extends Construct {
   }
 
   /** Lets `peer` open connections to this service's pods. */
-  allowFrom(peer: kplus.INetworkPolicyPeer, port: number = PORTS.container): void {
+  allowFrom(peer: kplus.INetworkPolicyPeer, port: number = this.port): void {
     this.networkPolicy.addIngressRule(peer, [kplus.NetworkPolicyPort.tcp(port)]);
   }
 
-  /** Lets this service call `target` (both sides of the connection are opened). */
+  /** Lets this service call `target` on its port (both sides of the connection are opened). */
   allowTo(target: HighlyAvailableService): void {
-    this.networkPolicy.addEgressRule(target.pods, [kplus.NetworkPolicyPort.tcp(PORTS.container)]);
-    target.allowFrom(this.pods);
+    this.networkPolicy.addEgressRule(target.pods, [kplus.NetworkPolicyPort.tcp(target.port)]);
+    target.allowFrom(this.pods, target.port);
   }
 
   /** Lets this service open connections to `peer` (e.g. a database subnet or AWS APIs) on `ports`. */

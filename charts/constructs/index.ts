@@ -5,3 +5,4 @@ export * from './redis-replication-group';
 export * from './shop-node-pool';
 export * from './failover-ingress';
 export * from './fault-injection-access';
+export * from './trace-collector';
