@@ -98,7 +98,8 @@ export const GUARD_ACKNOWLEDGEMENTS: GuardAcknowledgement[] = [
     templates: 'regional',
     control: 'CT.LAMBDA.PR.3',
     resources: ['AWS679f53fac002430cb0da5b7982bd2287'],
-    reason: "aws-cdk-lib's AwsCustomResource function: it looks up AWS-managed prefix list ids while CloudFormation runs and holds no data; in the VPC it would depend on NAT for nothing.",
+    reason:
+      "aws-cdk-lib's AwsCustomResource function: it looks up AWS-managed prefix list ids and the synthetic shopper's function name (for its log retention) while CloudFormation runs and holds no data; in the VPC it would depend on NAT for nothing.",
   },
   {
     templates: 'front-door',
@@ -148,4 +149,20 @@ export const GUARD_ACKNOWLEDGEMENTS: GuardAcknowledgement[] = [
     resources: ['Distribution'],
     reason: 'Standard logs need a bucket with ACLs enabled, which the environment names (edge.cloudFront.accessLogsBucket); until it does, the web ACL samples requests and the regional ALBs log theirs.',
   },
+
+  // Log retention (cluster/observability/log-retention.ts).
+  {
+    templates: 'health',
+    control: 'CT.LAMBDA.PR.3',
+    resources: ['AWS679f53fac002430cb0da5b7982bd2287'],
+    reason: "aws-cdk-lib's AwsCustomResource function: it reads the public shopper's function name (synthetics:GetCanary) while CloudFormation runs and holds no data; the health stack has no VPC.",
+  },
+  ...(['regional', 'health'] as const).map(
+    (templates): GuardAcknowledgement => ({
+      templates,
+      control: 'CT.LAMBDA.PR.3',
+      resources: ['LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a'],
+      reason: "aws-cdk-lib's LogRetention function: it sets log groups' retention through the CloudWatch Logs API while CloudFormation runs and holds no data; in the VPC it would depend on NAT for nothing (the health stack has no VPC).",
+    }),
+  ),
 ];

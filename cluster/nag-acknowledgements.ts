@@ -28,6 +28,8 @@ const EKS_PROVIDER = '@aws-cdk--aws-eks.ClusterResourceProvider';
 /** aws-cdk-lib's AwsCustomResource singleton function role (its construct id is fixed by the library). */
 const AWS_CUSTOM_RESOURCE_ROLE = 'AWS679f53fac002430cb0da5b7982bd2287/ServiceRole/Resource';
 const KUBECTL_PROVIDER = '@aws-cdk--aws-eks.KubectlProvider';
+/** aws-cdk-lib's LogRetention singleton function role (cluster/observability/log-retention.ts; id fixed by the library). */
+const LOG_RETENTION_ROLE = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole';
 const LAMBDA_BASIC = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 const LAMBDA_VPC = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 const NODE_POLICIES = ['AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy'].map(
@@ -279,6 +281,14 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
     findings: ['Resource::arn:<AWS::Partition>:dynamodb:{region}:{account}:table/securecart-{env}-carts/index/*'],
     reason: "carts queries its table's customer index; the wildcard covers that table's indexes only.",
   },
+  {
+    stacks: 'regional',
+    paths: ['Prerequisites/TraceCollectorRole/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::*'],
+    reason:
+      'The trace collector may only call xray:PutTraceSegments, the one call its awsxray exporter makes (cluster/regional-prerequisites.ts TRACE_COLLECTOR_XRAY_ACTIONS). X-Ray defines no resource type for it (Service Authorization Reference, AWS X-Ray), so "*" is the only resource it can be granted on.',
+  },
   ...SHOPPERS.map(({ stacks, id, name }) => ({
     stacks,
     paths: [`${id}/Canary/ServiceRole/Resource`],
@@ -343,7 +353,8 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
     paths: [AWS_CUSTOM_RESOURCE_ROLE],
     rule: 'AwsSolutions-IAM4',
     findings: [LAMBDA_BASIC],
-    reason: "aws-cdk-lib's AwsCustomResource function (deploy-time lookups of AWS-managed prefix list ids): AWSLambdaBasicExecutionRole only lets it write its own logs.",
+    reason:
+      "aws-cdk-lib's AwsCustomResource function (deploy-time lookups of AWS-managed prefix list ids, and of the synthetic shopper's function name for its log retention): AWSLambdaBasicExecutionRole only lets it write its own logs.",
   },
   {
     stacks: 'regional',
@@ -425,4 +436,30 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
     rule: 'AwsSolutions-CFR3',
     reason: 'Standard logs need a bucket with ACLs enabled, which the environment names (edge.cloudFront.accessLogsBucket); until it does, the web ACL samples requests and the regional ALBs log theirs.',
   },
+
+  // Log retention (cluster/observability/log-retention.ts).
+  {
+    stacks: 'health',
+    paths: [AWS_CUSTOM_RESOURCE_ROLE],
+    rule: 'AwsSolutions-IAM4',
+    findings: [LAMBDA_BASIC],
+    reason: "aws-cdk-lib's AwsCustomResource function (a deploy-time synthetics:GetCanary of the public shopper, for its function's log retention): AWSLambdaBasicExecutionRole only lets it write its own logs.",
+  },
+  ...(['regional', 'health'] as const).flatMap((stacks): Acknowledgement[] => [
+    {
+      stacks,
+      paths: [`${LOG_RETENTION_ROLE}/Resource`],
+      rule: 'AwsSolutions-IAM4',
+      findings: [LAMBDA_BASIC],
+      reason: "aws-cdk-lib's LogRetention function, which sets the retention of the log groups the stack causes but cannot declare: AWSLambdaBasicExecutionRole lets it create a missing log group (logs:CreateLogGroup) and write its own logs.",
+    },
+    {
+      stacks,
+      paths: [`${LOG_RETENTION_ROLE}/DefaultPolicy/Resource`],
+      rule: 'AwsSolutions-IAM5',
+      findings: ['Resource::*'],
+      reason:
+        "aws-cdk-lib's LogRetention function adds logs:PutRetentionPolicy and logs:DeleteRetentionPolicy on * to its role whatever role it is given (aws-cdk-lib 2.261 aws-logs/lib/log-retention.js); the log groups it is given are named by deploy-time tokens (function names) and it calls nothing else.",
+    },
+  ]),
 ];

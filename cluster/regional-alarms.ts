@@ -7,6 +7,8 @@ import * as observabilityadmin from 'aws-cdk-lib/aws-observabilityadmin';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../config/schema';
+import { EventAlerts } from './observability/event-alerts';
+import { allowAlarmsToPublish, subscribeOnCall } from './observability/on-call';
 
 export interface RegionalAlarmsProps {
   readonly config: PlatformConfig;
@@ -35,6 +37,8 @@ export class RegionalAlarms extends Construct {
   readonly nodesNotReady: cloudwatch.Alarm;
   /** The alarms customers feel: the ALB's and the ui's 5xx responses (also in `alarms`). */
   readonly customerAlarms: cloudwatch.Alarm[];
+  /** The data tier's events that page (database failovers, failed backups) and Redis's notification topic. */
+  readonly events: EventAlerts;
 
   constructor(scope: Construct, id: string, props: RegionalAlarmsProps) {
     super(scope, id);
@@ -49,6 +53,9 @@ export class RegionalAlarms extends Construct {
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', { displayName: `SecureCart ${props.config.name} ${stack.region} alarms`, masterKey: key, enforceSSL: true });
+    // Alarm actions cannot cross regions: on-call subscribes to each region's topic (and the health stack's).
+    subscribeOnCall(this.topic, props.config.observability.alerts);
+    allowAlarmsToPublish(this.topic, props.config.accountId);
 
     if (props.config.cluster.enableResourceTagsForTelemetry) {
       // Kept on delete: removing it would turn the feature off for every stack of the account.
@@ -76,7 +83,7 @@ export class RegionalAlarms extends Construct {
     const fiveXx = (id: string, metric: string, who: string) =>
       alarmAbove(
         id,
-        `SecureCart ${props.config.name} ${stack.region}: more than ${threshold} ${who} 5xx responses per minute for 3 minutes`,
+        `SecureCart ${props.config.name} ${stack.region}: more than ${threshold} ${who} 5xx responses per minute for 3 minutes. Runbook: docs/operations.md#5xx-responses`,
         new cloudwatch.MathExpression({ expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer) WHERE ${where}`, period: Duration.minutes(1), label: `${who} 5xx`, usingMetrics: {} }),
         threshold,
       );
@@ -105,7 +112,7 @@ export class RegionalAlarms extends Construct {
     // "Amazon EKS and Kubernetes Container Insights metrics"); a NotReady node is one 50 s after it falls silent.
     const cluster = `securecart-${props.config.name}-${stack.region}`;
     this.nodesNotReady = new cloudwatch.Alarm(this, 'NodesNotReady', {
-      alarmDescription: `SecureCart ${props.config.name} ${stack.region}: nodes of ${cluster} not ready for 2 minutes. If they share a zone, it may be lost: runbook docs/operations.md#a-zone-degrades`,
+      alarmDescription: `SecureCart ${props.config.name} ${stack.region}: nodes of ${cluster} not ready for 2 minutes. If they share a zone, it may be lost. Runbook: docs/operations.md#a-zone-degrades`,
       metric: new cloudwatch.Metric({ namespace: 'ContainerInsights', metricName: 'cluster_failed_node_count', dimensionsMap: { ClusterName: cluster }, statistic: 'Maximum', period: Duration.minutes(1) }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -115,6 +122,7 @@ export class RegionalAlarms extends Construct {
     this.nodesNotReady.addAlarmAction(new actions.SnsAction(this.topic));
     this.nodesNotReady.addOkAction(new actions.SnsAction(this.topic));
     this.alarms.push(this.nodesNotReady);
+    this.events = new EventAlerts(this, 'Events', { config: props.config, topic: this.topic, key });
     new CfnOutput(stack, 'AlarmTopicArn', { value: this.topic.topicArn });
   }
 }

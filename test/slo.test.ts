@@ -5,7 +5,7 @@
  * hand, and the alarms' wiring.
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { loadConfig } from '../config/load';
 import { errorBudget } from '../config/observability';
@@ -147,4 +147,27 @@ test('an objective of 100 % is refused: it leaves no budget to burn', () => {
   const data = defaultConfigData();
   data.observability.slos = { checkout: { availabilityPercent: 100 } };
   expect(() => platformConfigSchema.parse(data)).toThrow(/a 100 % objective leaves no error budget/);
+});
+
+describe('the tickets topic (AlertTopic without SMS)', () => {
+  const stack = new Stack(new App(), 'Tickets', { env: { account: '111122223333', region: 'us-east-1' } });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { AlertTopic } = require('../cluster/observability/alert-topic') as typeof import('../cluster/observability/alert-topic');
+  new AlertTopic(stack, 'Tickets', { displayName: 'tickets', accountId: '111122223333', alerts: { emails: ['a@example.com', 'b@example.com'], smsNumbers: ['+15555550100'] } });
+  const t = Template.fromStack(stack);
+
+  test('e-mails every address of the config and texts no one: a ticket never wakes anyone', () => {
+    const subs = Object.values(t.findResources('AWS::SNS::Subscription')).map((s: any) => [s.Properties.Protocol, s.Properties.Endpoint]);
+    expect(subs.sort()).toEqual([
+      ['email', 'a@example.com'],
+      ['email', 'b@example.com'],
+    ]);
+  });
+
+  test('admits this account’s CloudWatch alarms (enforceSSL replaces SNS’s default policy) and is encrypted with its own key', () => {
+    const policy = JSON.stringify(Object.values(t.findResources('AWS::SNS::TopicPolicy'))[0]);
+    expect(policy).toContain('cloudwatch.amazonaws.com');
+    expect(policy).toContain('111122223333');
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TicketsKey'), 'Arn'] } });
+  });
 });
