@@ -10,6 +10,8 @@ import { healthCheckOutputKey } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { publicHostname, publicShopperName, regionalHostname, shopperAlarmName, shopperEmail } from './naming';
 import { AlertTopic } from './observability/alert-topic';
+import { PlatformLogRetention } from './observability/log-retention';
+import { allowAlarmsToPublish, subscribeOnCall } from './observability/on-call';
 import { SloAlarms } from './observability/slo-alarms';
 import { SyntheticShopper } from './synthetic-shopper';
 
@@ -36,6 +38,8 @@ export class HealthStack extends Stack {
    */
   readonly shopHealthCheck: route53.CfnHealthCheck;
   readonly alarmTopic: sns.Topic;
+  /** Per region, the alarm on its calculated health check (out of DNS). */
+  readonly healthAlarms: cloudwatch.Alarm[] = [];
   /** The synthetic shopper on the public name, through the front door. */
   readonly publicShopper: SyntheticShopper;
   /** The SLO burn-rate alarms of the public shopper's journeys. */
@@ -57,6 +61,9 @@ export class HealthStack extends Stack {
       }),
     );
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `SecureCart ${config.name} health`, masterKey: key, enforceSSL: true });
+    // Alarms publish only to a topic of their own region: this one is us-east-1's, beside each region's.
+    subscribeOnCall(this.alarmTopic, config.observability.alerts);
+    allowAlarmsToPublish(this.alarmTopic, config.accountId);
 
     for (const region of config.regions) {
       const host = regionalHostname(config, region.name);
@@ -113,6 +120,7 @@ export class HealthStack extends Stack {
       });
       alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
       alarm.addOkAction(new actions.SnsAction(this.alarmTopic));
+      this.healthAlarms.push(alarm);
       new CfnOutput(this, healthCheckOutputKey(region.name), { value: check.attrHealthCheckId });
       new CfnOutput(this, `Catalog${healthCheckOutputKey(region.name)}`, { value: reachable.attrHealthCheckId });
       new CfnOutput(this, `Shopper${healthCheckOutputKey(region.name)}`, { value: sells.attrHealthCheckId });
@@ -136,8 +144,10 @@ export class HealthStack extends Stack {
       failedRuns: config.dns.syntheticShopper.failedRuns,
       topic: this.alarmTopic,
     });
-    const tickets = new AlertTopic(this, 'Tickets', { displayName: `SecureCart ${config.name} global tickets`, accountId: config.accountId });
+    const tickets = new AlertTopic(this, 'Tickets', { displayName: `SecureCart ${config.name} global tickets`, accountId: config.accountId, alerts: config.observability.alerts });
     this.publicSlo = new SloAlarms(this, 'PublicSlo', { shopperName: this.publicShopper.shopperName, scope: 'public', namePrefix: `securecart-${config.name}`, slos: config.observability.slos, pageTopic: this.alarmTopic, ticketTopic: tickets.topic });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    // Last: it keeps the logs of the functions that exist by now (the public shopper's among them).
+    new PlatformLogRetention(this, 'LogRetention', { config, canaries: [this.publicShopper.canary] });
   }
 }

@@ -29,6 +29,11 @@ export function shopperAlarmName(config: PlatformConfig, region: string): string
   return `securecart-${config.name}-${region}-synthetic-shopper`;
 }
 
+/** The canary that shops in one region, on the region's own hostname (canaries are regional: one name in every region). */
+export function regionalShopperName(config: PlatformConfig): string {
+  return `securecart-${config.name}-shopper`;
+}
+
 /** The canary that shops on the public name (in the health stack's region, beside a regional shopper: a name of its own). */
 export function publicShopperName(config: PlatformConfig): string {
   return `securecart-${config.name}-public-shopper`;

@@ -1,4 +1,4 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Fn, Stack } from 'aws-cdk-lib';
 import { FRONT_DOOR_STACK_REGION } from '../config/front-door';
 import { acceleratorStackName, edgeStackName, globalStackName, healthStackName } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
@@ -8,7 +8,8 @@ import { GlobalDataStack } from './global-data-stack';
 import { HEALTH_STACK_REGION, HealthStack } from './health-stack';
 import { KeyGrantsOnlyForAwsResources } from './kms-grants';
 import { NagScope } from './nag';
-import { clusterName } from './naming';
+import { clusterName, regionalShopperName } from './naming';
+import { GlobalDashboard } from './observability/global-dashboard';
 import { buildRegionalStack, RegionalStack } from './regional-stack';
 
 export interface Platform {
@@ -83,6 +84,20 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
     frontDoor.addDependency(globalData);
     for (const region of config.regions) frontDoor.addDependency(regions[region.name].stack);
   }
+
+  // One dashboard for the whole shop, beside the front door it charts (both in us-east-1), or in the
+  // health stack when Route 53 alone is the front door.
+  new GlobalDashboard(frontDoor ?? health, 'GlobalDashboard', {
+    config,
+    regionHealthCheckIds: frontDoorProps.regionHealthCheckIds,
+    shopHealthCheckId: frontDoorProps.shopHealthCheckId,
+    shopperNames: Object.fromEntries(config.regions.map((r) => [r.name, regionalShopperName(config)])),
+    publicShopperName: health.publicShopper.shopperName,
+    alarms: [...health.healthAlarms, health.publicShopper.alarm, ...health.publicSlo.composites.filter((c) => c.severity === 'page').map((c) => c.alarm)],
+    distributionId: frontDoor instanceof CloudFrontStack ? frontDoor.distribution.distributionId : undefined,
+    // Global Accelerator's metrics name the accelerator by its id, the last part of its ARN.
+    acceleratorId: frontDoor instanceof AcceleratorStack ? Fn.select(1, Fn.split('/', frontDoor.accelerator.acceleratorArn)) : undefined,
+  });
 
   const vars = (region: string, cluster?: string) => ({ region, account: config.accountId, env: config.name, cluster });
   const nagScopes: NagScope[] = [

@@ -15,8 +15,10 @@ import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
 import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
 import { addRegionalDrills } from './fault-injection';
 import { addKarpenterNodeClass } from './karpenter-node-class';
-import { albTags, CREDENTIALS, clusterName, commonTags, regionalHostname, secretName, secretPrefix, shopperAlarmName, shopperEmail } from './naming';
+import { albTags, CREDENTIALS, clusterName, commonTags, regionalHostname, regionalShopperName, secretName, secretPrefix, shopperAlarmName, shopperEmail } from './naming';
 import { AlertTopic } from './observability/alert-topic';
+import { RegionalDashboard } from './observability/regional-dashboard';
+import { PlatformLogRetention } from './observability/log-retention';
 import { SloAlarms } from './observability/slo-alarms';
 import { RegionalAlarms } from './regional-alarms';
 import { RegionalPrerequisites } from './regional-prerequisites';
@@ -229,7 +231,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   rdsPolicy.addStatements(ackRdsKeyStatement(prerequisites.databaseKey, region.name));
   const alarms = new RegionalAlarms(stack, 'Alarms', { config, albTags: albTags(config) });
   const shopper = new SyntheticShopper(stack, 'SyntheticShopper', {
-    name: `securecart-${config.name}-shopper`,
+    name: regionalShopperName(config),
     hostname: regionalHostname(config, region.name),
     alarmName: shopperAlarmName(config, region.name),
     placeOrders: config.dns.syntheticShopper.placeOrders,
@@ -241,9 +243,16 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     network: config.edge.frontDoor === 'cloudfront' ? { vpc: clusterInfo.cluster.vpc, subnets: { subnetGroupName: SUBNET_TIERS.private } } : undefined,
   });
   // Slow SLO burns open a ticket: a topic of their own, so that they never wake anyone.
-  const tickets = new AlertTopic(stack, 'Tickets', { displayName: `SecureCart ${config.name} ${region.name} tickets`, accountId: config.accountId });
-  new SloAlarms(stack, 'Slo', { shopperName: shopper.shopperName, scope: region.name, namePrefix: `securecart-${config.name}`, slos: config.observability.slos, pageTopic: alarms.topic, ticketTopic: tickets.topic });
+  const tickets = new AlertTopic(stack, 'Tickets', { displayName: `SecureCart ${config.name} ${region.name} tickets`, accountId: config.accountId, alerts: config.observability.alerts });
+  const slo = new SloAlarms(stack, 'Slo', { shopperName: shopper.shopperName, scope: region.name, namePrefix: `securecart-${config.name}`, slos: config.observability.slos, pageTopic: alarms.topic, ticketTopic: tickets.topic });
   addRegionalDrills(stack, { config, region, clusterName: name, stopAlarms: [shopper.alarm, ...alarms.customerAlarms] });
+  new RegionalDashboard(stack, 'Dashboard', {
+    config,
+    region: region.name,
+    shopperName: shopper.shopperName,
+    alarms: [shopper.alarm, ...alarms.alarms, ...slo.composites.filter((c) => c.severity === 'page').map((c) => c.alarm)],
+  });
+  new PlatformLogRetention(stack, 'LogRetention', { config, clusterName: name, canaries: [shopper.canary] });
   return { stack, prerequisites };
 }
 
