@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { albTags } from '../../config/hostnames';
@@ -7,7 +7,7 @@ import { PlatformConfig, SERVICE_NAMES } from '../../config/schema';
 import { cartsTableName } from '../naming';
 import { SHOPPER_METRICS } from '../synthetic-shopper';
 import { auroraClusterIdentifier, auroraInstanceIdentifiers, catalogEntry, DATABASES, REDIS_NODE_ID, redisMemberClusterIds } from './metric-catalog';
-import { addInRows, albQuery, catalogMetric, containerInsights, graph, math, otherRegions, requiredReplicas, sectionHeader, workload } from './widgets';
+import { addInRows, albQuery, catalogMetric, containerInsights, graph, math, otherRegions, requiredReplicas, sectionHeader, workload, alarmStatus, shopDashboard } from './widgets';
 
 /** The name of the environment's global dashboard. */
 export function globalDashboardName(config: PlatformConfig): string {
@@ -97,18 +97,11 @@ export class GlobalDashboard extends Construct {
         { statistic, label: `${s.label} ${journey}`, region: s.region },
       );
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? globalDashboardName(config),
-      defaultInterval: Duration.hours(3),
-      periodOverride: cloudwatch.PeriodOverride.AUTO,
-    });
+    this.dashboard = shopDashboard(this, props.dashboardName ?? globalDashboardName(config));
 
     // ---------------------------------------------------------------------------------------------
     // Customers
-    const customers: cloudwatch.IWidget[] = [];
-    if (props.alarms && props.alarms.length > 0) {
-      customers.push(new cloudwatch.AlarmStatusWidget({ title: 'Alarms · normal: all OK', alarms: props.alarms, width: 24, height: 3 }));
-    }
+    const customers: cloudwatch.IWidget[] = alarmStatus(props.alarms);
     customers.push(
       graph({
         title: 'Synthetic shoppers: successful runs (%)',

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
@@ -21,6 +21,8 @@ import {
   requiredReplicas,
   sectionHeader,
   workload,
+  alarmStatus,
+  shopDashboard,
 } from './widgets';
 
 /** The name of a region's dashboard. */
@@ -97,18 +99,11 @@ export class RegionalDashboard extends Construct {
     const tags = props.albTags ?? albTags(config);
     const slos = config.observability.slos;
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? regionalDashboardName(config, region),
-      defaultInterval: Duration.hours(3),
-      periodOverride: cloudwatch.PeriodOverride.AUTO,
-    });
+    this.dashboard = shopDashboard(this, props.dashboardName ?? regionalDashboardName(config, region));
 
     // ---------------------------------------------------------------------------------------------
     // Customers
-    const customers: cloudwatch.IWidget[] = [];
-    if (props.alarms && props.alarms.length > 0) {
-      customers.push(new cloudwatch.AlarmStatusWidget({ title: 'Alarms · normal: all OK', alarms: props.alarms, width: 24, height: 3 }));
-    }
+    const customers: cloudwatch.IWidget[] = alarmStatus(props.alarms);
     customers.push(
       graph({
         title: 'Synthetic shopper: successful runs (%)',

@@ -25,6 +25,16 @@ export const NORMAL = 'normal:';
 export const DEFAULT_HPA_TARGETS = { cpu: 70, memory: 90 } as const;
 
 /** A section header across the dashboard. */
+/** A shop dashboard: the last 3 hours by default, periods chosen by the console for the range shown. */
+export function shopDashboard(scope: import('constructs').Construct, dashboardName: string): cloudwatch.Dashboard {
+  return new cloudwatch.Dashboard(scope, 'Dashboard', { dashboardName, defaultInterval: Duration.hours(3), periodOverride: cloudwatch.PeriodOverride.AUTO });
+}
+
+/** The widgets that open a dashboard's Customers section: the alarms that matter, when there are any. */
+export function alarmStatus(alarms: readonly cloudwatch.IAlarm[] | undefined): cloudwatch.IWidget[] {
+  return alarms && alarms.length > 0 ? [new cloudwatch.AlarmStatusWidget({ title: 'Alarms · normal: all OK', alarms: [...alarms], width: 24, height: 3 })] : [];
+}
+
 export function sectionHeader(section: Section, what: string): cloudwatch.TextWidget {
   return new cloudwatch.TextWidget({ markdown: `## ${section}\n${what}`, width: 24, height: 2 });
 }
