@@ -216,7 +216,9 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
       description: `SecureCart ${config.name}: EKS cluster and regional resources in ${region.name}`,
       terminationProtection: true,
     });
-  for (const [k, v] of Object.entries(commonTags(config))) Tags.of(stack).add(k, v);
+  // Not on the dashboard: AWS::CloudWatch::Dashboard took Tags only recently (aws-cdk-lib 2.257), and
+  // cfn-lint's schema still refuses them (E3002); nothing selects dashboards by tag.
+  for (const [k, v] of Object.entries(commonTags(config))) Tags.of(stack).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
 
   hardenInterruptionQueue(stack);
   addKarpenterNodeClass(stack, { clusterName: name, amiAlias: VERSIONS.karpenterAmiAlias, tags: commonTags(config) });

@@ -171,3 +171,16 @@ describe('the tickets topic (AlertTopic without SMS)', () => {
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TicketsKey'), 'Arn'] } });
   });
 });
+
+test('the shopper may publish its journey metrics in its own namespace only', () => {
+  // cloudwatch:PutMetricData has no resource type; the cloudwatch:namespace condition key scopes it
+  // (Service Authorization Reference, Amazon CloudWatch). The namespace is the script's own (canary.js METRICS).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SyntheticShopper, SHOPPER_METRICS } = require('../cluster/synthetic-shopper') as typeof import('../cluster/synthetic-shopper');
+  const stack = new Stack(new App(), 'Shopper', { env: { account: '111122223333', region: 'us-east-1' } });
+  new SyntheticShopper(stack, 'S', { name: 's', hostname: 'shop.example.com', alarmName: 'a', placeOrders: true, email: 'x@example.com', failedRuns: 2, topic: new sns.Topic(stack, 'T') });
+  const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  const publish = statements.filter((s: any) => [s.Action].flat().includes('cloudwatch:PutMetricData'));
+  expect(publish).toEqual([{ Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': SHOPPER_METRICS.namespace } } }]);
+  expect(SHOPPER_METRICS.namespace).toBe('SecureCart/Shopper');
+});
