@@ -6,6 +6,9 @@ import { applyLabels } from '../labels';
 import { addPatchAfterTypedRender } from '../patches';
 import { HTTP_PORT_NAME, LABELS, PORTS, RUN_AS_USER, SHUTDOWN, WELL_KNOWN } from '../constants';
 
+/** HPA targets when a service names none, in percent of the request (the dashboards draw them too). */
+export const DEFAULT_HPA_TARGETS = { cpu: 70, memory: 90 } as const;
+
 /** One environment variable: a literal value, or a key of a Kubernetes Secret or ConfigMap. */
 export type EnvVar =
   | { readonly name: string; readonly value: string }
@@ -362,8 +365,8 @@ export class HighlyAvailableService extends Construct {
       minReplicas: props.minReplicas,
       maxReplicas: props.maxReplicas,
       metrics: [
-        kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.cpuTargetUtilization ?? 70)),
-        kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(props.memoryTargetUtilization ?? 90)),
+        kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.cpuTargetUtilization ?? DEFAULT_HPA_TARGETS.cpu)),
+        kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(props.memoryTargetUtilization ?? DEFAULT_HPA_TARGETS.memory)),
       ],
       scaleUp: {
         stabilizationWindow: Duration.seconds(0),

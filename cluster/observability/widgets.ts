@@ -18,13 +18,9 @@ export type Section = (typeof SECTIONS)[number];
 /** What a graph's title carries before its statement of normal (the tests look for it). */
 export const NORMAL = 'normal:';
 
-/**
- * HPA targets of the shop's services, in percent of the request: HighlyAvailableService's defaults
- * (charts/constructs/highly-available-service.ts), which charts/apps-chart.ts does not override.
- */
-export const DEFAULT_HPA_TARGETS = { cpu: 70, memory: 90 } as const;
+/** HPA targets of the shop's services: HighlyAvailableService's defaults, which charts/apps-chart.ts does not override. */
+export { DEFAULT_HPA_TARGETS } from '../../charts/constructs/highly-available-service';
 
-/** A section header across the dashboard. */
 /** A shop dashboard: the last 3 hours by default, periods chosen by the console for the range shown. */
 export function shopDashboard(scope: import('constructs').Construct, dashboardName: string): cloudwatch.Dashboard {
   return new cloudwatch.Dashboard(scope, 'Dashboard', { dashboardName, defaultInterval: Duration.hours(3), periodOverride: cloudwatch.PeriodOverride.AUTO });
@@ -35,6 +31,7 @@ export function alarmStatus(alarms: readonly cloudwatch.IAlarm[] | undefined): c
   return alarms && alarms.length > 0 ? [new cloudwatch.AlarmStatusWidget({ title: 'Alarms · normal: all OK', alarms: [...alarms], width: 24, height: 3 })] : [];
 }
 
+/** A section header across the dashboard. */
 export function sectionHeader(section: Section, what: string): cloudwatch.TextWidget {
   return new cloudwatch.TextWidget({ markdown: `## ${section}\n${what}`, width: 24, height: 2 });
 }
