@@ -196,21 +196,17 @@ export class RegionalDashboard extends Construct {
           service,
         ),
       );
+    const hpaSignal = (what: string, used: string, requested: string, target: number) =>
+      graph({
+        title: `HPA signal: ${what} over request (%)`,
+        normal: `under the ${target} % target; above it the HPA adds pods`,
+        left: utilisation(used, requested),
+        leftAnnotations: [{ value: target, label: `HPA target ${target} %`, color: cloudwatch.Color.ORANGE }],
+        width: 12,
+      });
     capacity.push(
-      graph({
-        title: 'HPA signal: CPU use over request (%)',
-        normal: `under the ${cpuTarget} % target; above it the HPA adds pods`,
-        left: utilisation('pod_cpu_usage_total', 'pod_cpu_request'),
-        leftAnnotations: [{ value: cpuTarget, label: `HPA target ${cpuTarget} %`, color: cloudwatch.Color.ORANGE }],
-        width: 12,
-      }),
-      graph({
-        title: 'HPA signal: memory working set over request (%)',
-        normal: `under the ${memoryTarget} % target; above it the HPA adds pods`,
-        left: utilisation('pod_memory_working_set', 'pod_memory_request'),
-        leftAnnotations: [{ value: memoryTarget, label: `HPA target ${memoryTarget} %`, color: cloudwatch.Color.ORANGE }],
-        width: 12,
-      }),
+      hpaSignal('CPU use', 'pod_cpu_usage_total', 'pod_cpu_request', cpuTarget),
+      hpaSignal('memory working set', 'pod_memory_working_set', 'pod_memory_request', memoryTarget),
       graph({
         title: 'Nodes',
         normal: `≥ ${config.cluster.systemNodes.minSize} (system nodes), none failed`,
