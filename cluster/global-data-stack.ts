@@ -31,6 +31,7 @@ export class GlobalDataStack extends Stack {
     const [primary, ...others] = config.regions;
     if (this.region !== primary.name) throw new Error(`the global data stack must live in the primary region ${primary.name}, not ${this.region}`);
 
+    const pitr = { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: config.data.backupRetentionDays };
     // The sample's carts schema: key `id`, customer lookups through `idx_global_customerId`.
     this.cartsTable = new dynamodb.TableV2(this, 'CartsTable', {
       tableName: cartsTableName(config),
@@ -38,10 +39,11 @@ export class GlobalDataStack extends Stack {
       globalSecondaryIndexes: [{ indexName: 'idx_global_customerId', partitionKey: { name: 'customerId', type: dynamodb.AttributeType.STRING }, projectionType: dynamodb.ProjectionType.ALL }],
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Point-in-time recovery for as long as the Aurora clusters keep theirs (DynamoDB: 1 to 35 days).
+      pointInTimeRecoverySpecification: pitr,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      replicas: others.map((r) => ({ region: r.name, deletionProtection: true, pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true } })),
+      replicas: others.map((r) => ({ region: r.name, deletionProtection: true, pointInTimeRecoverySpecification: pitr })),
     });
 
     const replicaRegions = others.map((r) => ({ region: r.name }));

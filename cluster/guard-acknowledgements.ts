@@ -93,6 +93,13 @@ export const GUARD_ACKNOWLEDGEMENTS: GuardAcknowledgement[] = [
     ).map(([templates, resource]) => ({ templates, control, resources: [resource], reason })),
   ),
 
+  {
+    templates: 'regional',
+    control: 'CT.LAMBDA.PR.3',
+    resources: ['RestoreTestingValidator'],
+    reason:
+      'The restore-test validator (cluster/data-protection/restore-testing.ts) calls only AWS APIs (RDS and DynamoDB describe, AWS Backup, SNS) on resources AWS Backup restored, and holds no data; in the VPC it would depend on NAT for nothing.',
+  },
   // The front door (cluster/front-door/).
   {
     templates: 'regional',

@@ -462,4 +462,44 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
         "aws-cdk-lib's LogRetention function adds logs:PutRetentionPolicy and logs:DeleteRetentionPolicy on * to its role whatever role it is given (aws-cdk-lib 2.261 aws-logs/lib/log-retention.js); the log groups it is given are named by deploy-time tokens (function names) and it calls nothing else.",
     },
   ]),
+  // AWS Backup (cluster/data-protection): the plans' role, the restore tests' role and the validator.
+  {
+    stacks: 'regional',
+    paths: ['Backup/Role/Resource'],
+    rule: 'AwsSolutions-IAM4',
+    findings: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup', 'Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup'],
+    reason:
+      "AWS Backup's own service-role policies for backups and for S3 backups: the calls AWS Backup makes on the role's behalf (snapshots, continuous backups, copies, advanced DynamoDB backups) are AWS Backup's, and AWS documents these policies as what a custom backup role needs (AWS Backup Developer Guide, 'Advanced DynamoDB backup': custom roles must include AWSBackupServiceRolePolicyForBackup). The plans select only this environment's clusters, table and media bucket by ARN.",
+  },
+  {
+    stacks: 'regional',
+    paths: ['RestoreTesting/Role/Resource'],
+    rule: 'AwsSolutions-IAM4',
+    findings: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores'],
+    reason:
+      "AWS Backup restore testing: 'The IAM role you choose for restore testing must contain the permissions found in AWSBackupServiceRolePolicyForRestores' (AWS Backup Developer Guide, Restore testing). Only this plan's restores use it, from this environment's vault.",
+  },
+  {
+    stacks: 'regional',
+    paths: ['Backup/Role/DefaultPolicy/Resource', 'RestoreTesting/Role/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*', 'Resource::arn:aws:kms:{anyRegion}:{account}:key/*'],
+    reason:
+      "The backup vault keys of every region of the environment, which other regions' stacks create (their key ids are unknown here): the statement is limited by kms:ResourceAliases to the vaults' aliases (alias/securecart-<env>-<region>-backup), and to the database key of this region by ARN. GenerateDataKey*/ReEncrypt* are what copying and restoring encrypted recovery points into another key takes.",
+  },
+  {
+    stacks: 'regional',
+    paths: ['RestoreTesting/Validator/ServiceRole/Resource'],
+    rule: 'AwsSolutions-IAM4',
+    findings: [LAMBDA_BASIC],
+    reason: 'Restore-test validator: AWSLambdaBasicExecutionRole only lets it write its own log group.',
+  },
+  {
+    stacks: 'regional',
+    paths: ['RestoreTesting/Validator/ServiceRole/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::*', 'Resource::arn:aws:dynamodb:{region}:{account}:table/awsbackup-restore-test*', 'Resource::arn:aws:rds:{region}:{account}:cluster:awsbackup-restore-test*', 'Action::kms:GenerateDataKey*'],
+    reason:
+      "Restore-test validator: backup:PutRestoreValidationResult has no resource type (Service Authorization Reference, AWS Backup); the restored clusters and tables have random names AWS Backup gives them, all starting with awsbackup-restore-test ('Restore testing inferred metadata'), so the describe/scan calls are limited to that prefix; GenerateDataKey* on the alert topic's key only, to publish a failed validation.",
+  },
 ];

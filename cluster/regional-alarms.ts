@@ -32,6 +32,8 @@ export interface RegionalAlarmsProps {
  */
 export class RegionalAlarms extends Construct {
   readonly topic: sns.Topic;
+  /** The topic's key (whoever publishes needs to use it). */
+  readonly topicKey: kms.Key;
   readonly alarms: cloudwatch.Alarm[];
   /** Nodes of the cluster not ready: a node, or a zone, lost (also in `alarms`). */
   readonly nodesNotReady: cloudwatch.Alarm;
@@ -43,7 +45,7 @@ export class RegionalAlarms extends Construct {
   constructor(scope: Construct, id: string, props: RegionalAlarmsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const key = new kms.Key(this, 'TopicKey', { enableKeyRotation: true, description: `SecureCart ${props.config.name} ${stack.region} alarm topic` });
+    const key = (this.topicKey = new kms.Key(this, 'TopicKey', { enableKeyRotation: true, description: `SecureCart ${props.config.name} ${stack.region} alarm topic` }));
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],

@@ -13,9 +13,10 @@ import { DeschedulerAddOn } from './addons/descheduler';
 import { ackValues, argoCdValues, coreDnsConfiguration, deschedulerValues, externalDnsValues, externalSecretsValues, karpenterValues, loadBalancerControllerValues, metricsServerValues } from './addons/high-availability';
 import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
 import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
+import { RegionalBackup, RestoreTesting } from './data-protection';
 import { addRegionalDrills } from './fault-injection';
 import { addKarpenterNodeClass } from './karpenter-node-class';
-import { albTags, CREDENTIALS, clusterName, commonTags, regionalHostname, regionalShopperName, secretName, secretPrefix, shopperAlarmName, shopperEmail } from './naming';
+import { albTags, CREDENTIALS, clusterName, dataSubnetGroupName, commonTags, regionalHostname, regionalShopperName, secretName, secretPrefix, shopperAlarmName, shopperEmail } from './naming';
 import { AlertTopic } from './observability/alert-topic';
 import { RegionalDashboard } from './observability/regional-dashboard';
 import { PlatformLogRetention } from './observability/log-retention';
@@ -63,6 +64,7 @@ export const LOAD_BALANCER_CONTROLLER_IMAGE = { repository: 'public.ecr.aws/eks/
 export interface RegionalStack {
   readonly stack: blueprints.EksBlueprint;
   readonly prerequisites: RegionalPrerequisites;
+  readonly backups: RegionalBackup;
 }
 
 /**
@@ -255,7 +257,18 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     alarms: [shopper.alarm, ...alarms.alarms, ...slo.composites.filter((c) => c.severity === 'page').map((c) => c.alarm)],
   });
   new PlatformLogRetention(stack, 'LogRetention', { config, clusterName: name, canaries: [shopper.canary] });
-  return { stack, prerequisites };
+  // Backups of what this region holds, copied to the other regions' locked vaults, and restore tests.
+  const backups = new RegionalBackup(stack, 'Backup', { config, databaseKey: prerequisites.databaseKey, mediaBucketName: prerequisites.media.bucket.bucketName });
+  new RestoreTesting(stack, 'RestoreTesting', {
+    config,
+    vault: backups.vault.vault,
+    databaseKey: prerequisites.databaseKey,
+    dbSubnetGroupName: dataSubnetGroupName(config),
+    databaseSecurityGroupId: prerequisites.databaseSecurityGroup.securityGroupId,
+    alertTopic: alarms.topic,
+    alertTopicKey: alarms.topicKey,
+  });
+  return { stack, prerequisites, backups };
 }
 
 /**

@@ -348,6 +348,57 @@ const database = z
   })
   .strict();
 
+/**
+ * AWS Backup of the stateful resources of each region (Aurora clusters, the carts table's replica, the
+ * media bucket): daily and monthly backups copied to the other regions' vaults, vaults locked in
+ * compliance mode, and restore tests. Point-in-time recovery days are data.backupRetentionDays.
+ */
+const backup = z
+  .object({
+    /** Days daily backups (and their copies in the other regions) are kept. @default 35 */
+    dailyRetentionDays: z.number().int().min(7, 'must be at least 7 days').max(365).default(35),
+    /** Days monthly backups (and their copies) are kept. @default 365 */
+    monthlyRetentionDays: z.number().int().min(30, 'must be at least 30 days').max(3650, 'must be at most 3650 days (ten years)').default(365),
+    /**
+     * Days after which monthly backups move to cold storage, for the resource types AWS Backup offers it
+     * for (DynamoDB, with AWS Backup's advanced DynamoDB features; not Aurora, not S3). AWS Backup keeps a
+     * cold recovery point at least 90 days. @default 30
+     */
+    coldStorageAfterDays: z.number().int().min(1).default(30),
+    /**
+     * Days the vault locks stay changeable after their creation (compliance mode's grace time): until
+     * then a lock can be removed; afterwards nobody, the account's root user included, can shorten a
+     * recovery point's retention or delete the vault while it holds any. AWS's minimum is 3. @default 3
+     */
+    vaultLockGraceDays: z.number().int().min(3, "must be at least 3: AWS Backup's minimum grace time of a compliance-mode lock").max(36500).default(3),
+    /** Restore tests: the latest recovery point of every protected resource, restored on a schedule. */
+    restoreTesting: z
+      .object({
+        /** When, as an AWS Backup cron expression in UTC. @default "cron(0 6 ? * SUN *)" (Sundays 06:00) */
+        schedule: z
+          .string()
+          .regex(/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, 'must be a six-field cron expression such as "cron(0 6 ? * SUN *)"')
+          .default('cron(0 6 ? * SUN *)'),
+        /** Hours the restored copies live, to be checked, before AWS Backup deletes them (1 to 168). @default 4 */
+        validationWindowHours: z.number().int().min(1, 'must be at least 1 hour').max(168, 'must be at most 168 hours (AWS Backup limit)').default(4),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.monthlyRetentionDays - b.coldStorageAfterDays < 90) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['coldStorageAfterDays'],
+        message: `${b.coldStorageAfterDays} days leaves ${b.monthlyRetentionDays - b.coldStorageAfterDays} days in cold storage before monthlyRetentionDays ${b.monthlyRetentionDays}: AWS Backup keeps cold recovery points at least 90 days; use at most ${b.monthlyRetentionDays - 90}`,
+      });
+    }
+    if (b.monthlyRetentionDays < b.dailyRetentionDays) {
+      ctx.addIssue({ code: 'custom', path: ['monthlyRetentionDays'], message: `${b.monthlyRetentionDays} days is shorter than dailyRetentionDays ${b.dailyRetentionDays}: monthly backups are the long-term ones; raise it` });
+    }
+  });
+
 const data = z
   .object({
     /**
@@ -365,8 +416,15 @@ const data = z
      * @default 10
      */
     replicationLagAlarmSeconds: z.number().int().min(1).default(10),
-    /** Days of automated backups (databases) and snapshots (Redis) kept. @default 7 */
+    /**
+     * Days of point-in-time recovery: AWS Backup's continuous backups of the Aurora clusters and the
+     * clusters' own automated-backup retention (one value, so that the ACK controller never reverts what
+     * AWS Backup manages), DynamoDB's point-in-time recovery, and the days Redis keeps its daily snapshots.
+     * @default 7
+     */
     backupRetentionDays: z.number().int().min(7, 'must be at least 7 days').max(35, 'must be at most 35 days (the RDS limit)').default(7),
+    /** AWS Backup: plans, locked vaults with cross-region copies, restore tests (cluster/data-protection). */
+    backup: backup.default({}),
     /** orders' PostgreSQL (Aurora PostgreSQL global database). */
     orders: database,
     /** catalog's MySQL (Aurora MySQL global database). */

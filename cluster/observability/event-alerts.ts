@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { mediaBucketName } from '../../config/front-door';
 import { PlatformConfig } from '../../config/schema';
 import { subscribeOnCall } from './on-call';
 
@@ -135,7 +136,8 @@ export class EventAlerts extends Construct {
     // environment's clusters and tables (securecart-<env>-carts, cluster/naming.ts) page. A failed
     // restore's event carries no resource ARN (the documented example has resourceType only), so
     // failed restores of the data's kinds are matched.
-    const data = [arn('rds', `cluster:securecart-${env}-`), arn('dynamodb', `table/securecart-${env}-`)];
+    // S3 ARNs carry no region or account: the media buckets' names do (config/front-door.ts mediaBucketName).
+    const data = [arn('rds', `cluster:securecart-${env}-`), arn('dynamodb', `table/securecart-${env}-`), `arn:aws:s3:::${mediaBucketName(env, config.accountId, stack.region)}`];
     for (const [kind, f] of Object.entries(BACKUP_FAILURES)) {
       const subject = kind === 'restore' ? { resourceType: ['Aurora', 'DynamoDB'] } : { resourceArn: events.Match.anyOf(...data.map((p) => events.Match.prefix(p))) };
       rule(

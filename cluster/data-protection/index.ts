@@ -1,0 +1,3 @@
+export * from './locked-vault';
+export * from './regional-backup';
+export * from './restore-testing';
