@@ -106,12 +106,18 @@ export const DATABASE_NAMES = {
  * after the last '/', splits them on '&' and each at its first '=' (dsn.go:407-444), so:
  * - `tls=true` verifies the server against the root pool (the RDS CAs: SSL_CERT_FILE) and its name;
  * - `timeout=5s` replaces the image's own, which would otherwise be glued to our last parameter;
+ * - `interpolateParams=true` sends a query's arguments inside its text: without it the driver answers
+ *   driver.ErrSkip for any query with arguments (connection.go:315-317, 376-378), so database/sql
+ *   prepares it on the server, and "prepared statements cause the proxy to pin the session ... whether
+ *   the prepared statement uses SQL text or the binary protocol" (Aurora User Guide, "Avoiding pinning
+ *   an RDS Proxy"): every catalog connection would hold its own database connection through RDS Proxy.
+ *   The image's charset=utf8mb4 is one the driver interpolates safely (it refuses the multibyte ones);
  * - `connectionAttributes=` absorbs the image's `?timeout=<n>s`: that attribute has no ':' and the driver
  *   drops it at connect (connector.go:43-51). Any other sink breaks: an unknown key becomes
  *   `SET ?timeout = 5s` at connect, and `tls=true?timeout=5s` is an unknown TLS config name.
  * test/catalog-dsn.test.ts assembles the full string as the image does and parses it by the driver's rules.
  */
-export const CATALOG_DB_NAME_WITH_TLS = `${DATABASE_NAMES.catalog}?tls=true&timeout=5s&connectionAttributes=`;
+export const CATALOG_DB_NAME_WITH_TLS = `${DATABASE_NAMES.catalog}?tls=true&timeout=5s&interpolateParams=true&connectionAttributes=`;
 
 /** Where catalog finds the RDS certificate bundle (the Secret's keys as files). */
 export const RDS_CA_DIRECTORY = '/etc/rds-ca';

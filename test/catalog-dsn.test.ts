@@ -50,6 +50,13 @@ describe(`catalog in ${region}`, () => {
     expect(connectionAttributes(cfg)).toEqual({});
   });
 
+  test('queries carry their arguments: no server-side prepare, so RDS Proxy does not pin the session', () => {
+    // go-sql-driver/mysql v1.8.1 connection.go:315-317: without interpolateParams a query with arguments
+    // returns driver.ErrSkip and database/sql prepares it on the server (COM_STMT_PREPARE), which pins.
+    expect(cfg.interpolateParams).toBe(true);
+    expect(cfg.params.charset).toBe('utf8mb4');
+  });
+
   test("Go's root pool is the RDS CA bundle, mounted from the Secret External Secrets keeps current", () => {
     const file = env.SSL_CERT_FILE;
     expect(file).toBe(`/etc/rds-ca/${RDS_CA_BUNDLE.key}`);

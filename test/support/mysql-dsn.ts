@@ -24,6 +24,8 @@ export interface MysqlDsnConfig {
   readonly parseTime: boolean;
   readonly loc?: string;
   readonly connectionAttributes?: string;
+  /** Arguments sent inside the query text instead of a server-side prepare (connection.go:315-325). */
+  readonly interpolateParams?: boolean;
   /** Keys the driver does not know, plus charset: sent to the server at connect. */
   readonly params: Record<string, string>;
 }
@@ -112,9 +114,12 @@ export function parseMysqlDsn(dsn: string): MysqlDsnConfig {
         case 'connectionAttributes':
           cfg.connectionAttributes = decodeURIComponent(value); // dsn.go:626-631
           break;
+        case 'interpolateParams':
+          cfg.interpolateParams = readBool(value);
+          if (cfg.interpolateParams === undefined) throw new Error(`invalid bool value: ${value}`);
+          break;
         case 'allowNativePasswords':
         case 'multiStatements':
-        case 'interpolateParams':
           if (readBool(value) === undefined) throw new Error(`invalid bool value: ${value}`);
           break;
         case 'collation':
