@@ -131,9 +131,9 @@ export class EventAlerts extends Construct {
       ),
     );
 
-    // AWS Backup: the platform keeps its own backups (Aurora automated backups, Redis snapshots, DynamoDB
-    // PITR), but an account or organization backup plan may protect the same data; its failures on this
-    // environment's clusters and tables (securecart-<env>-carts, cluster/naming.ts) page. A failed
+    // AWS Backup: the platform's own plans (cluster/data-protection), and any account or organization
+    // plan protecting the same data: failures on this environment's clusters, table
+    // (securecart-<env>-carts, cluster/naming.ts) and media bucket page. A failed
     // restore's event carries no resource ARN (the documented example has resourceType only), so
     // failed restores of the data's kinds are matched.
     // S3 ARNs carry no region or account: the media buckets' names do (config/front-door.ts mediaBucketName).
