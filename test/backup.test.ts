@@ -192,7 +192,7 @@ describe('restore tests', () => {
       RecoveryPointSelection: { Algorithm: 'LATEST_WITHIN_WINDOW', IncludeVaults: [{ 'Fn::GetAtt': [vaultId, 'BackupVaultArn'] }], RecoveryPointTypes: ['CONTINUOUS', 'SNAPSHOT'] },
     });
     expect(plan.DeletionPolicy).toBe('Retain');
-    const selections = Object.fromEntries(ofType(t, 'AWS::Backup::RestoreTestingSelection').map(([, s]) => [s.Properties.ProtectedResourceType, s]));
+    const selections: Record<string, Resource> = Object.fromEntries(ofType(t, 'AWS::Backup::RestoreTestingSelection').map(([, s]) => [s.Properties.ProtectedResourceType, s]));
     expect(Object.keys(selections).sort()).toEqual(['Aurora', 'DynamoDB']);
     for (const s of Object.values(selections)) {
       // `*` with the vault filter: the region's own resources and the other regions' copies.
