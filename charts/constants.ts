@@ -104,7 +104,8 @@ export const DATABASE_NAMES = {
  * (retail-store-sample-app src/catalog/repository/repository.go:28), while the cluster refuses plain
  * text (require_secure_transport). go-sql-driver/mysql v1.8.1 starts the parameters at the first '?'
  * after the last '/', splits them on '&' and each at its first '=' (dsn.go:407-444), so:
- * - `tls=true` verifies the server against the root pool (the RDS CAs: SSL_CERT_FILE) and its name;
+ * - `tls=true` verifies the server against the root pool and its name (the root pool holds the RDS CAs
+ *   directly, the system's through an RDS Proxy: charts/workloads.ts catalogTrust);
  * - `timeout=5s` replaces the image's own, which would otherwise be glued to our last parameter;
  * - `interpolateParams=true` sends a query's arguments inside its text: without it the driver answers
  *   driver.ErrSkip for any query with arguments (connection.go:315-317, 376-378), so database/sql
@@ -152,4 +153,18 @@ export const DATA_ENDPOINTS = {
   ordersDbHost: 'orders-db-host',
   catalogDbHost: 'catalog-db-host',
   redisHost: 'checkout-redis-host',
+} as const;
+
+/**
+ * The ConfigMap of the region's RDS Proxy endpoints (cluster/data-access), from the outputs file: Argo CD
+ * owns it whole. Rendered once the region's data-access stack is in the outputs; until then the workloads
+ * read the clusters' own endpoints from DATA_ENDPOINTS. Both endpoints of each proxy are published; a
+ * workload picks by its region's role (the primary's read/write, a secondary's read-only).
+ */
+export const DATA_PROXY_ENDPOINTS = {
+  configMap: 'data-proxy-endpoints',
+  ordersReadWrite: 'orders-proxy-read-write',
+  ordersReadOnly: 'orders-proxy-read-only',
+  catalogReadWrite: 'catalog-proxy-read-write',
+  catalogReadOnly: 'catalog-proxy-read-only',
 } as const;

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { CREDENTIALS, SECRET_KEYS } from '../config/credentials';
 import { RegionalOutputs } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
-import { DATA_ENDPOINTS, DATA_SAFETY_ANNOTATIONS, DATABASE_NAMES, LABELS } from './constants';
+import { globalDatabaseIdentifier } from '../config/data-access';
+import { DATA_ENDPOINTS, DATA_PROXY_ENDPOINTS, DATA_SAFETY_ANNOTATIONS, DATABASE_NAMES, LABELS } from './constants';
 import { AuroraGlobalDatabase } from './constructs/aurora-global-database';
 import { RedisReplicationGroup } from './constructs/redis-replication-group';
 import { applyMissingLabels, regionInstance } from './labels';
@@ -20,7 +21,9 @@ export interface DataChartProps extends ChartProps {
 /**
  * The data stores of one region, as ACK resources: the region's member of the orders (PostgreSQL)
  * and catalog (MySQL) Aurora global databases, the primary region owning both global clusters, and a
- * Multi-AZ Redis for checkout. Their endpoints are exported into one ConfigMap the workloads read.
+ * Multi-AZ Redis for checkout. Their endpoints are exported into one ConfigMap the workloads read; once
+ * the region's RDS Proxies exist (the data-access stack, deployed after this chart's databases), their
+ * endpoints are published in a second one, which the workloads then read instead for the databases.
  */
 export class DataChart extends Chart {
   readonly orders: AuroraGlobalDatabase;
@@ -38,6 +41,19 @@ export class DataChart extends Chart {
 
     // ACK writes the endpoints in; the ConfigMap must exist first. Argo CD owns only its metadata.
     new kplus.ConfigMap(this, 'Endpoints', { metadata: { name: DATA_ENDPOINTS.configMap } });
+    // The RDS Proxies' endpoints, once the region's data-access stack exists: from the outputs file, whole.
+    const proxies = outputs.proxyEndpoints;
+    if (proxies) {
+      new kplus.ConfigMap(this, 'ProxyEndpoints', {
+        metadata: { name: DATA_PROXY_ENDPOINTS.configMap },
+        data: {
+          [DATA_PROXY_ENDPOINTS.ordersReadWrite]: proxies.ordersProxyEndpoint,
+          [DATA_PROXY_ENDPOINTS.ordersReadOnly]: proxies.ordersProxyReadOnlyEndpoint,
+          [DATA_PROXY_ENDPOINTS.catalogReadWrite]: proxies.catalogProxyEndpoint,
+          [DATA_PROXY_ENDPOINTS.catalogReadOnly]: proxies.catalogProxyReadOnlyEndpoint,
+        },
+      });
+    }
 
     const subnetGroupName = `securecart-${env}-data`;
     new ApiObject(this, 'DbSubnetGroup', {
@@ -50,7 +66,8 @@ export class DataChart extends Chart {
     const database = (name: 'orders' | 'catalog', engine: 'aurora-postgresql' | 'aurora-mysql', hostKey: string, secretName: string, username: string) => {
       const sizing = config.data[name];
       return new AuroraGlobalDatabase(this, name, {
-        identifier: `securecart-${env}-${name}`,
+        // The cluster app's proxies target these clusters by the same names (config/data-access.ts).
+        identifier: globalDatabaseIdentifier(env, name),
         name,
         engine,
         engineVersion: sizing.engineVersion,

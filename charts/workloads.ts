@@ -1,15 +1,16 @@
 /**
  * The five retail store sample services and how each is wired to its real AWS backend. Secret
- * names, the carts table and role come from the CDK outputs; database and Redis hosts come from the
- * ConfigMap the ACK data tier exports them to (each region's own cluster endpoint, which follows a
- * promotion); nothing here is environment specific.
+ * names, the carts table and role come from the CDK outputs; the Redis host comes from the ConfigMap the
+ * ACK data tier exports it to; database hosts come from the region's RDS Proxies once they exist (the
+ * data-access stack's outputs), else from the clusters' own endpoints the data tier exports. Either way
+ * each region's own, by its role, which follows a promotion. Nothing here is environment specific.
  */
 import { parseImage, PlatformConfig, RegionConfig, ServiceName } from '../config/schema';
 import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
 import { EnvVar, HealthEndpoints, SecretFiles } from './constructs/highly-available-service';
 import { RDS_CA_BUNDLE, SECRET_KEYS } from '../config/credentials';
 import { tracingEnv } from './telemetry';
-import { CATALOG_DB_NAME_WITH_TLS, DATA_ENDPOINTS, RDS_CA_DIRECTORY, UI_READINESS_PATH, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
+import { CATALOG_DB_NAME_WITH_TLS, DATA_ENDPOINTS, DATA_PROXY_ENDPOINTS, RDS_CA_DIRECTORY, UI_READINESS_PATH, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
 
 /** Which backend a service talks to, for its egress NetworkPolicy. */
 export type Backend = 'mysql' | 'postgres' | 'redis' | 'aws-apis' | 'none';
@@ -47,6 +48,51 @@ export function imageVersion(image: string): string {
   return (tag ?? digest!.replace('sha256:', '')).slice(0, 63);
 }
 
+/**
+ * The ConfigMap key a database client reads its host from. With the region's RDS Proxies: the primary's
+ * clients use the proxy's default (read/write) endpoint; a secondary's use its READ_ONLY endpoint, the
+ * only one that works on a secondary cluster ("requests that are sent to read/write endpoints fail",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-gdb.html), their writes forwarded
+ * by Aurora global write forwarding as with the reader endpoint before. Without proxies: the cluster
+ * endpoint ACK exports (the writer in the primary, the reader in a secondary).
+ */
+export function databaseHostRef(db: 'orders' | 'catalog', config: PlatformConfig, region: RegionConfig, outputs: RegionalOutputs): { name: string; key: string } {
+  if (!outputs.proxyEndpoints) return { name: DATA_ENDPOINTS.configMap, key: db === 'orders' ? DATA_ENDPOINTS.ordersDbHost : DATA_ENDPOINTS.catalogDbHost };
+  const primary = config.primaryRegion === region.name;
+  const keys = {
+    orders: primary ? DATA_PROXY_ENDPOINTS.ordersReadWrite : DATA_PROXY_ENDPOINTS.ordersReadOnly,
+    catalog: primary ? DATA_PROXY_ENDPOINTS.catalogReadWrite : DATA_PROXY_ENDPOINTS.catalogReadOnly,
+  };
+  return { name: DATA_PROXY_ENDPOINTS.configMap, key: keys[db] };
+}
+
+/**
+ * How catalog's driver verifies the database (tls=true: an empty tls.Config, i.e. Go's system root pool
+ * and the host's name, go-sql-driver/mysql v1.8.1 dsn.go:173-193). Go's Linux root pool
+ * (crypto/x509/root_unix.go loadSystemRoots, go1.19 lines 35-75; the same code in go1.21+) reads
+ * SSL_CERT_FILE instead of the first default file that exists (root_linux.go:8-15, among them
+ * /etc/pki/tls/certs/ca-bundle.crt of Fedora-like systems), then every file of /etc/ssl/certs and
+ * /etc/pki/tls/certs (root_linux.go:18-22) unless SSL_CERT_DIR is set, skipping only symlinks whose
+ * target has no '/' (root_unix.go:84-108).
+ * - Directly to the cluster, the server presents an RDS certificate (rds-ca-*), which no public store has:
+ *   SSL_CERT_FILE is the RDS bundle External Secrets keeps current (config/credentials.ts RDS_CA_BUNDLE).
+ * - Through an RDS Proxy, it presents an ACM certificate of Amazon Trust Services ("RDS Proxy uses
+ *   certificates from the AWS Certificate Manager (ACM)... you don't need to download Amazon RDS
+ *   certificates", Aurora User Guide, "Using TLS/SSL with RDS Proxy"), whose roots (Amazon Root CA 1-4,
+ *   Starfield Services G2) are in the image's own store and not in the RDS bundle. The image is Amazon
+ *   Linux 2023 (retail-store-sample-app v1.6.2 src/catalog/Dockerfile:27), whose CA store is there: the
+ *   Dockerfile runs dnf over HTTPS in that very stage (:36-39), which needs the system bundle. So catalog
+ *   gets neither the variable nor the mount: Go reads the system bundle file and directories itself, and the
+ *   pod no longer depends on the rds-ca-bundle Secret.
+ */
+function catalogTrust(outputs: RegionalOutputs): { env: EnvVar[]; secretFiles?: SecretFiles[] } {
+  if (outputs.proxyEndpoints) return { env: [] };
+  return {
+    env: [{ name: 'SSL_CERT_FILE', value: `${RDS_CA_DIRECTORY}/${RDS_CA_BUNDLE.key}` }],
+    secretFiles: [{ secretName: RDS_CA_BUNDLE.kubernetesSecret, mountPath: RDS_CA_DIRECTORY }],
+  };
+}
+
 export function workloadSpecs(
   config: PlatformConfig,
   region: RegionConfig,
@@ -56,6 +102,7 @@ export function workloadSpecs(
   const out = outputs.regional;
   const secret = (name: string, key: string) => ({ name, key });
   const endpoint = (key: string) => ({ name: DATA_ENDPOINTS.configMap, key });
+  const catalogTls = catalogTrust(out);
   const specs: WorkloadSpec[] = [
     {
       name: 'ui',
@@ -79,15 +126,14 @@ export function workloadSpecs(
       health: { readinessPath: '/health' },
       calls: [],
       backend: 'mysql',
-      // The RDS CAs, so the driver's tls=true verifies the database: with tls=true it builds an empty
-      // tls.Config, i.e. Go's system root pool and the endpoint's host name (go-sql-driver/mysql v1.8.1
-      // dsn.go:173-193), and Go's Linux root pool is read from SSL_CERT_FILE when set
-      // (crypto/x509/root_unix.go; SSL_CERT_DIR keeps its defaults, so public roots stay trusted too).
-      secretFiles: [{ secretName: RDS_CA_BUNDLE.kubernetesSecret, mountPath: RDS_CA_DIRECTORY }],
+      // The roots that verify the database's certificate: the RDS CAs directly, the system's through a proxy.
+      secretFiles: catalogTls.secretFiles,
       env: [
-        { name: 'SSL_CERT_FILE', value: `${RDS_CA_DIRECTORY}/${RDS_CA_BUNDLE.key}` },
+        ...catalogTls.env,
         { name: 'RETAIL_CATALOG_PERSISTENCE_PROVIDER', value: 'mysql' },
-        { name: 'CATALOG_DB_HOST', configMap: endpoint(DATA_ENDPOINTS.catalogDbHost) },
+        // catalog v1.6.2 reads one endpoint, for reads and writes alike (config/config.go:29; the fixture
+        // cluster/upstream/catalog-database-config.json): the region's role decides which one.
+        { name: 'CATALOG_DB_HOST', configMap: databaseHostRef('catalog', config, region, out) },
         { name: 'RETAIL_CATALOG_PERSISTENCE_ENDPOINT', value: `$(CATALOG_DB_HOST):${PORTS.mysql}` },
         { name: 'RETAIL_CATALOG_PERSISTENCE_DB_NAME', value: CATALOG_DB_NAME_WITH_TLS },
         { name: 'RETAIL_CATALOG_PERSISTENCE_USER', secret: secret(out.catalogDbSecretName, SECRET_KEYS.username) },
@@ -124,7 +170,10 @@ export function workloadSpecs(
       env: [
         { name: 'JAVA_OPTS', value: JAVA_OPTS },
         { name: 'RETAIL_ORDERS_PERSISTENCE_PROVIDER', value: 'postgres' },
-        { name: 'ORDERS_DB_HOST', configMap: endpoint(DATA_ENDPOINTS.ordersDbHost) },
+        // orders v1.6.2 also reads one endpoint, into jdbc:postgresql://<endpoint>/<name> with no SSL
+        // parameter (src/orders/.../config/DataSourceConfig.java:33): pgJDBC's default sslmode=prefer, TLS
+        // (which the proxies require) without verification, so no trust store to change.
+        { name: 'ORDERS_DB_HOST', configMap: databaseHostRef('orders', config, region, out) },
         { name: 'RETAIL_ORDERS_PERSISTENCE_ENDPOINT', value: `$(ORDERS_DB_HOST):${PORTS.postgres}` },
         { name: 'RETAIL_ORDERS_PERSISTENCE_NAME', value: DATABASE_NAMES.orders },
         { name: 'RETAIL_ORDERS_PERSISTENCE_USERNAME', secret: secret(out.ordersDbSecretName, SECRET_KEYS.username) },

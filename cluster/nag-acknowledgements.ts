@@ -12,8 +12,8 @@
 import { AZ_POWER_CONSTRUCT_PREFIX, DRILLS_CONSTRUCT_ID, POD_CPU_STRESS_CONSTRUCT_ID, POD_DELETE_CONSTRUCT_ID } from './fault-injection/construct-ids';
 
 export interface Acknowledgement {
-  /** Which stacks: one per region, the global data stack or the health stack. */
-  readonly stacks: 'regional' | 'global' | 'health' | 'front-door';
+  /** Which stacks: one per region, its data-access stack (RDS Proxies), the global data stack or the health stack. */
+  readonly stacks: 'regional' | 'data-access' | 'global' | 'health' | 'front-door';
   /** Construct paths of the resources, relative to the stack (`{anyRegion}` stands for a region's name). */
   readonly paths: string[];
   /** The AwsSolutions rule, e.g. AwsSolutions-IAM5. */

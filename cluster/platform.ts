@@ -1,7 +1,8 @@
 import { App, Aspects, Fn, Stack } from 'aws-cdk-lib';
 import { FRONT_DOOR_STACK_REGION } from '../config/front-door';
-import { acceleratorStackName, edgeStackName, globalStackName, healthStackName } from '../config/outputs';
+import { acceleratorStackName, dataAccessStackName, edgeStackName, globalStackName, healthStackName } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
+import { DataAccessStack } from './data-access/data-access-stack';
 import { AcceleratorStack } from './front-door/accelerator-stack';
 import { CloudFrontStack } from './front-door/cloudfront-stack';
 import { GlobalDataStack } from './global-data-stack';
@@ -14,6 +15,8 @@ import { buildRegionalStack, RegionalStack } from './regional-stack';
 
 export interface Platform {
   readonly regions: Record<string, RegionalStack>;
+  /** Each region's RDS Proxies, deployed once its databases exist. */
+  readonly dataAccess: Record<string, DataAccessStack>;
   readonly globalData: GlobalDataStack;
   readonly health: HealthStack;
   /** The front door's stack, unless it is Route 53 alone (its records come from the clusters). */
@@ -55,6 +58,30 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
   for (const other of others) regions[home.name].stack.addDependency(regions[other.name].stack);
   // The regional web ACLs resolve CloudFront's origin-verify secret, which the global stack creates.
   if (globalData.originVerify) for (const region of config.regions) regions[region.name].stack.addDependency(globalData);
+
+  // The proxies of each region, once its databases exist (the data tier, from Argo CD and ACK, comes after
+  // the regional stack): in the regional stack's VPC, opening its database security group, and reading the
+  // credentials the global stack replicates into the region.
+  const dataAccess: Record<string, DataAccessStack> = {};
+  for (const region of config.regions) {
+    const regional = regions[region.name];
+    const cluster = regional.stack.getClusterInfo().cluster;
+    const name = dataAccessStackName(config.name, region.name);
+    const stack = new DataAccessStack(app, name, {
+      config,
+      region,
+      env: env(region.name),
+      stackName: name,
+      description: `SecureCart ${config.name}: RDS Proxies of orders and catalog in ${region.name}`,
+      terminationProtection: true,
+      vpc: cluster.vpc,
+      clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+      databaseSecurityGroupId: regional.prerequisites.databaseSecurityGroup.securityGroupId,
+    });
+    stack.addDependency(regional.stack);
+    stack.addDependency(globalData);
+    dataAccess[region.name] = stack;
+  }
 
   // Last: it finds the ALBs the clusters' controllers created, and names the health checks.
   const frontDoorProps = {
@@ -102,9 +129,10 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
   const vars = (region: string, cluster?: string) => ({ region, account: config.accountId, env: config.name, cluster });
   const nagScopes: NagScope[] = [
     ...config.regions.map((r) => ({ stack: regions[r.name].stack as Stack, kind: 'regional' as const, vars: vars(r.name, clusterName(config, r.name)) })),
+    ...config.regions.map((r) => ({ stack: dataAccess[r.name] as Stack, kind: 'data-access' as const, vars: vars(r.name) })),
     { stack: globalData, kind: 'global', vars: vars(config.regions[0].name) },
     { stack: health, kind: 'health', vars: vars(HEALTH_STACK_REGION) },
     ...(frontDoor ? [{ stack: frontDoor as Stack, kind: 'front-door' as const, vars: vars(frontDoor.region) }] : []),
   ];
-  return { regions, globalData, health, frontDoor, nagScopes };
+  return { regions, dataAccess, globalData, health, frontDoor, nagScopes };
 }

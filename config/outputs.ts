@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
+import { PROXIED_DATABASES, proxyName, readOnlyEndpointName } from './data-access';
 import { ConfigError, formatIssues } from './load';
 import { PlatformConfig } from './schema';
 
@@ -48,15 +49,36 @@ export const FRONT_DOOR_OUTPUT_KEYS = {
   albSecurityGroupIds: 'AlbSecurityGroupIds',
 } as const;
 
+/**
+ * Outputs of each region's data-access stack (its RDS Proxies), by the property name the charts use.
+ * Optional: the stack can only be deployed once the region's databases exist (docs: first install), and
+ * until then the charts point the workloads at the clusters' own endpoints.
+ */
+export const DATA_ACCESS_OUTPUT_KEYS = {
+  /** Default (read/write) endpoint of orders' proxy: the primary region's orders writes through it. */
+  ordersProxyEndpoint: 'OrdersProxyEndpoint',
+  /** READ_ONLY endpoint of orders' proxy: a secondary's orders (its cluster has no writer; writes are forwarded). */
+  ordersProxyReadOnlyEndpoint: 'OrdersProxyReadOnlyEndpoint',
+  /** Default (read/write) endpoint of catalog's proxy. */
+  catalogProxyEndpoint: 'CatalogProxyEndpoint',
+  /** READ_ONLY endpoint of catalog's proxy. */
+  catalogProxyReadOnlyEndpoint: 'CatalogProxyReadOnlyEndpoint',
+} as const;
+
 /** Outputs of the global stack. */
 export const GLOBAL_OUTPUT_KEYS = {
   /** DynamoDB global table of carts (same name in every region). */
   cartsTableName: 'CartsTableName',
 } as const;
 
+/** The endpoints of a region's RDS Proxies (host names, without port). */
+export type ProxyEndpoints = { readonly [K in keyof typeof DATA_ACCESS_OUTPUT_KEYS]: string };
+
 export type RegionalOutputs = { readonly [K in keyof typeof REGIONAL_OUTPUT_KEYS]: string } & {
   /** Id of the Route 53 health check of this region's own hostname (from the health stack). */
   readonly healthCheckId: string;
+  /** The region's RDS Proxies. @default none: the data-access stack is not deployed yet, workloads use the clusters' endpoints */
+  readonly proxyEndpoints?: ProxyEndpoints;
 } & { readonly [K in keyof typeof FRONT_DOOR_OUTPUT_KEYS]?: string };
 export type GlobalOutputs = { readonly [K in keyof typeof GLOBAL_OUTPUT_KEYS]: string };
 
@@ -79,6 +101,10 @@ export function healthCheckOutputKey(region: string): string {
 /** Stack names carry the environment and the region, so two environments can share an account. */
 export function regionalStackName(env: string, region: string): string {
   return `securecart-${env}-${region}`;
+}
+/** A region's RDS Proxies, deployed once its databases exist (cluster/data-access/data-access-stack.ts). */
+export function dataAccessStackName(env: string, region: string): string {
+  return `${regionalStackName(env, region)}-data-access`;
 }
 export function globalStackName(env: string): string {
   return `securecart-${env}-global`;
@@ -153,16 +179,67 @@ export function loadOutputs(config: PlatformConfig, file: string = defaultOutput
   for (const region of config.regions) {
     const shape = behindCloudFront ? regionalShape.extend({ [FRONT_DOOR_OUTPUT_KEYS.albSecurityGroupIds]: securityGroups }) : regionalShape;
     const r = read(regionalStackName(config.name, region.name), shape) as Record<string, string> | undefined;
+    const proxyEndpoints = readProxyEndpoints(stacks, config.name, region.name, problems);
     if (r && health) {
       regions[region.name] = {
         ...Object.fromEntries(Object.entries(REGIONAL_OUTPUT_KEYS).map(([prop, key]) => [prop, r[key]])),
         ...(behindCloudFront ? { albSecurityGroupIds: r[FRONT_DOOR_OUTPUT_KEYS.albSecurityGroupIds] } : {}),
         healthCheckId: health[healthCheckOutputKey(region.name)],
+        ...(proxyEndpoints ? { proxyEndpoints } : {}),
       } as unknown as RegionalOutputs;
     }
   }
   if (problems.length || !g) throw new ConfigError(file, problems);
   return { global: { cartsTableName: g.CartsTableName }, regions };
+}
+
+/**
+ * A region's proxy endpoints from its data-access stack, or undefined when that stack is not in the file
+ * (not deployed yet). When it is, every key must be there and name this region's proxies: RDS answers
+ * `<proxy>.proxy-<id>.<region>.rds.amazonaws.com` for a proxy's default endpoint and
+ * `<endpoint>.endpoint.proxy-<id>.<region>.rds.amazonaws.com` for an endpoint of its own, `<id>` being the
+ * account's in the region (Aurora User Guide, "Connecting to a proxy" and "Working with Amazon RDS Proxy
+ * endpoints": the-proxy.proxy-demo.us-east-1.rds.amazonaws.com, reader-demo.endpoint.proxy-demo.us-east-1...).
+ */
+function readProxyEndpoints(stacks: Record<string, unknown>, env: string, region: string, problems: string[]): ProxyEndpoints | undefined {
+  const stack = dataAccessStackName(env, region);
+  if (!(stack in stacks)) return undefined;
+  const values = stacks[stack];
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) {
+    problems.push(`${stack}: expected an object of outputs, as written by "cdk deploy ${stack} --outputs-file"`);
+    return undefined;
+  }
+  const found = values as Record<string, unknown>;
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const domain = `\\.${escape(region)}\\.rds\\.amazonaws\\.com(\\.cn)?`;
+  const before = problems.length;
+  for (const db of PROXIED_DATABASES) {
+    const keys = { readWrite: DATA_ACCESS_OUTPUT_KEYS[`${db}ProxyEndpoint`], readOnly: DATA_ACCESS_OUTPUT_KEYS[`${db}ProxyReadOnlyEndpoint`] };
+    const forms = {
+      readWrite: { pattern: new RegExp(`^${escape(proxyName(env, db))}\\.proxy-([a-z0-9]+)${domain}$`), shape: `${proxyName(env, db)}.proxy-<id>.${region}.rds.amazonaws.com` },
+      readOnly: { pattern: new RegExp(`^${escape(readOnlyEndpointName(env, db))}\\.endpoint\\.proxy-([a-z0-9]+)${domain}$`), shape: `${readOnlyEndpointName(env, db)}.endpoint.proxy-<id>.${region}.rds.amazonaws.com` },
+    };
+    const ids: string[] = [];
+    for (const role of ['readWrite', 'readOnly'] as const) {
+      const key = keys[role];
+      const value = found[key];
+      if (value === undefined) {
+        problems.push(`${stack}.${key}: required output is missing: redeploy ${stack} with --outputs-file`);
+        continue;
+      }
+      const match = typeof value === 'string' ? forms[role].pattern.exec(value) : null;
+      if (!match) {
+        problems.push(`${stack}.${key}: ${JSON.stringify(value)} is not ${role === 'readWrite' ? 'the default endpoint' : 'the READ_ONLY endpoint'} of proxy ${proxyName(env, db)} in ${region}: expected ${forms[role].shape}`);
+        continue;
+      }
+      ids.push(match[1]);
+    }
+    if (ids.length === 2 && ids[0] !== ids[1]) {
+      problems.push(`${stack}.${keys.readOnly}: names proxy id ${ids[1]}, ${keys.readWrite} names ${ids[0]}: both must be endpoints of proxy ${proxyName(env, db)} in this account and region`);
+    }
+  }
+  if (problems.length > before) return undefined;
+  return Object.fromEntries(Object.entries(DATA_ACCESS_OUTPUT_KEYS).map(([prop, key]) => [prop, found[key] as string])) as unknown as ProxyEndpoints;
 }
 
 /** The CloudFront stack (us-east-1): distribution, its certificate and web ACL, Shield protections. */

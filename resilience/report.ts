@@ -8,9 +8,10 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { albRecordHostname, publicHostname } from '../config/hostnames';
 import { cpuMillis, PlatformConfig, SERVICE_NAMES, ServiceName } from '../config/schema';
-import { EXTERNAL_DNS_PREFIX } from '../charts/constants';
+import { DATA_PROXY_ENDPOINTS, EXTERNAL_DNS_PREFIX } from '../charts/constants';
 import { FrontDoorFailover, frontDoorFailover, frontDoorViolations } from './front-door';
 import { FIGURES } from './figures';
+import { ProxyFailover, proxyFailover, RECOVERY_FIGURES, RecoveryScenario, recoveryScenarios } from './recovery';
 import { nodePoolZones, platformComponentRows, platformViolations, PlatformComponentRow, unreachableToleration, zoneLossScenarios, ZoneLossScenario, zoneLossTimings, zoneSpreadOf } from './zone-loss-scenarios';
 import { Mitigation, PlacedPod, ZoneLossCase, zoneLossTimeline, ZoneLossTimeline } from './zone-loss';
 import { launchableZones } from '../config/karpenter';
@@ -79,6 +80,10 @@ export interface ResilienceReport {
   readonly alternatives: MitigationAlternative[];
   /** Budget violations, each naming what and by how much. */
   readonly violations: string[];
+  /** Data that replication cannot save, and how it comes back (resilience/recovery.ts). */
+  readonly recovery: RecoveryScenario[];
+  /** A writer failover as clients see it, through RDS Proxy when the services use one (null: they do not). */
+  readonly proxy: ProxyFailover | null;
   readonly markdown: string;
 }
 
@@ -356,8 +361,12 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
     );
   }
 
-  const markdown = renderMarkdown(config, { services, regionLoss, data, records, frontDoor, platform, alternatives, violations });
-  return { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, markdown };
+  const recovery = recoveryScenarios(config);
+  // The services use RDS Proxy where the region renders its endpoints (charts/data-chart.ts).
+  const proxied = Object.values(rendered).every((objects) => objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === DATA_PROXY_ENDPOINTS.configMap));
+  const proxy = proxied ? proxyFailover() : null;
+  const markdown = renderMarkdown(config, { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy });
+  return { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy, markdown };
 }
 
 function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markdown'>): string {
@@ -438,12 +447,33 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     '',
     `Budget: order data RPO ≤ ${config.budgets.orderDataRpoSeconds} s on a region loss, checked against the bound Aurora enforces, not the typical lag. A planned switchover loses nothing; an unplanned failover loses what had not replicated yet, at most the bound. The bound has a price: when the standby stops replicating (its region lost, or the link), the primary blocks order commits once the lag reaches it, until replication resumes or the bound is lifted (docs/operations.md). The standby's lag alarms (AuroraGlobalDBRPOLag for orders, AuroraGlobalDBReplicationLag for catalog) fire at ${config.data.replicationLagAlarmSeconds} s.`,
     '',
+    ...proxyMarkdown(r.proxy),
+    '## Recovering data that replication cannot save',
+    '',
+    `Replication copies a bad migration, a deleted table or a malicious delete to every region within a second. Each region backs up what it holds with AWS Backup (cluster/data-protection): continuous backups of the Aurora clusters for ${config.data.backupRetentionDays} days (DynamoDB keeps its own point-in-time recovery as long), daily backups kept ${config.data.backup.dailyRetentionDays} days and monthly ones kept ${config.data.backup.monthlyRetentionDays} days (DynamoDB's in cold storage after ${config.data.backup.coldStorageAfterDays} days; AWS Backup has no cold tier for Aurora, whose monthly snapshots stay warm), copied to the other region's vault. Vaults are locked in compliance mode. Restore tests restore the latest recovery point of every cluster and table, the other region's copies included, on \`${config.data.backup.restoreTesting.schedule}\` and report whether each came up.`,
+    '',
+    '| scenario | stores | RPO | RTO | how |',
+    '|---|---|---|---|---|',
+    ...r.recovery.map((x) => `| ${x.scenario} | ${x.stores} | ${x.rpo} | ${x.rto} | [runbook](${x.runbook.replace(/^docs\//, '')}) |`),
+    '',
     '### Figures used as inputs',
     '',
     ...Object.values(FIGURES).map((f) => `- ${f.seconds} s: ${f.source}`),
+    ...Object.values(RECOVERY_FIGURES).map((f) => `- ${'percent' in f ? `${f.percent} %` : f.seconds === null ? 'no figure' : `${f.seconds} s`}: ${f.source}`),
     '',
     ...(r.violations.length ? ['## Budget violations', '', ...r.violations.map((v) => `- ${v}`), ''] : []),
   ].join('\n');
+}
+
+/** What RDS Proxy changes in a database failover, when the services use it. */
+function proxyMarkdown(proxy: ProxyFailover | null): string[] {
+  if (!proxy) return ['### RDS Proxy', '', "The services connect to the clusters' own endpoints: this region's data-access stack is not in the outputs yet (docs/operations.md#deploying-an-environment).", ''];
+  return [
+    '### RDS Proxy in a database failover',
+    '',
+    `The services reach orders and catalog through an RDS Proxy per region (cluster/data-access): a writer failover in the region (~${proxy.withoutProxySeconds} s) looks to them like ~${proxy.withProxySeconds} s (AWS's "up to ${RECOVERY_FIGURES.proxyFailoverReduction.percent} %"), with no DNS change to wait for: the proxy queues requests and holds client connections (up to ${proxy.borrowTimeoutSeconds} s, its connection borrow timeout), cancelling only those in a transaction. After a global switchover or failover the promoted region's proxy sends its read/write endpoint to the new writer by itself; the clients of that region move from the read-only to the read/write endpoint when git follows the promotion (as before). The gain relies on multiplexing: a pinned session keeps its own database connection. catalog interpolates its query arguments (no server-side prepares, which pin on MySQL); orders' Flyway takes a PostgreSQL advisory lock at start, which pins that one connection until it closes. Watch DatabaseConnectionsCurrentlySessionPinned.`,
+    '',
+  ];
 }
 
 /** Every front door's rows (the chosen one first and marked), then the chosen one's steps. */

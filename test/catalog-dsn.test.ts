@@ -4,37 +4,53 @@
  * and what go-sql-driver/mysql v1.8.1 (the version src/catalog/go.mod pins) makes of it.
  */
 import { RDS_CA_BUNDLE } from '../config/credentials';
+import { RenderInput } from '../charts/render';
+import { DATA_PROXY_ENDPOINTS } from '../charts/constants';
 import { committedInput, K8sObject, renderRegion } from './helpers';
 import { catalogImageDsn, connectionAttributes, parseMysqlDsn, sessionStatements } from './support/mysql-dsn';
 
-const input = committedInput();
-const region = input.config.primaryRegion;
-const apps = renderRegion(input, region).apps;
-const catalog = apps.find((o) => o.kind === 'Deployment' && o.metadata.name === 'catalog') as K8sObject;
-const pod = catalog.spec.template.spec;
-const container = pod.containers[0];
+const committed = committedInput();
+/** The same environment before its data-access stacks exist: catalog connects to its cluster directly. */
+const direct: RenderInput = {
+  ...committed,
+  outputs: { ...committed.outputs, regions: Object.fromEntries(Object.entries(committed.outputs.regions).map(([r, o]) => [r, { ...o, proxyEndpoints: undefined }])) },
+};
 
-/** The container's environment as the image sees it: Kubernetes expands $(VAR), Secrets and the ConfigMap resolved to realistic values. */
-function runtimeEnv(): Record<string, string> {
-  const resolved: Record<string, string> = {};
-  const endpointHost = `securecart-${input.config.name}-catalog-${region}.cluster-c0ffee123456.${region}.rds.amazonaws.com`;
+/** catalog's pod in a region and its environment as the image sees it: $(VAR) expanded, Secrets and ConfigMaps resolved to realistic values. */
+function catalogIn(input: RenderInput, region: string) {
+  const rendered = renderRegion(input, region);
+  const catalog = rendered.apps.find((o) => o.kind === 'Deployment' && o.metadata.name === 'catalog') as K8sObject;
+  const pod = catalog.spec.template.spec;
+  const container = pod.containers[0];
+  const proxies = rendered.data.find((o) => o.kind === 'ConfigMap' && o.metadata.name === DATA_PROXY_ENDPOINTS.configMap);
+  // The cluster endpoint ACK exports (data-endpoints) is only known once the cluster exists: a realistic one.
+  const clusterHost = `securecart-${input.config.name}-catalog-${region}.cluster-c0ffee123456.${region}.rds.amazonaws.com`;
+  const env: Record<string, string> = {};
   for (const e of container.env as Array<{ name: string; value?: string; valueFrom?: any }>) {
-    if (e.value !== undefined) resolved[e.name] = e.value.replace(/\$\((\w+)\)/g, (_m, v) => resolved[v] ?? `$(${v})`);
-    else if (e.valueFrom?.configMapKeyRef) resolved[e.name] = endpointHost;
-    else if (e.valueFrom?.secretKeyRef) resolved[e.name] = e.valueFrom.secretKeyRef.key === 'username' ? 'catalog_admin' : 'Zk3-q9_X.mR2vT7wLp4NsY8c1aD6fH0jGbE5uQiOo';
+    if (e.value !== undefined) env[e.name] = e.value.replace(/\$\((\w+)\)/g, (_m, v) => env[v] ?? `$(${v})`);
+    else if (e.valueFrom?.configMapKeyRef) {
+      const ref = e.valueFrom.configMapKeyRef;
+      env[e.name] = ref.name === DATA_PROXY_ENDPOINTS.configMap ? proxies!.data[ref.key] : clusterHost;
+    } else if (e.valueFrom?.secretKeyRef) env[e.name] = e.valueFrom.secretKeyRef.key === 'username' ? 'catalog_admin' : 'Zk3-q9_X.mR2vT7wLp4NsY8c1aD6fH0jGbE5uQiOo';
   }
-  return resolved;
+  return { pod, container, env };
 }
 
-describe(`catalog in ${region}`, () => {
-  const env = runtimeEnv();
+const cases = committed.config.regions.flatMap((r) => [
+  { mode: 'through its RDS Proxy', input: committed, region: r.name },
+  { mode: 'directly to its cluster', input: direct, region: r.name },
+]);
+
+describe.each(cases)('catalog in $region, $mode', ({ mode, input, region }) => {
+  const { pod, container, env } = catalogIn(input, region);
   const dsn = catalogImageDsn(env);
   const cfg = parseMysqlDsn(dsn);
+  const viaProxy = mode === 'through its RDS Proxy';
 
   test('the driver parses the DSN the image builds, with TLS on and verified', () => {
     expect(cfg.dbName).toBe('catalog');
     expect(cfg.net).toBe('tcp');
-    expect(cfg.addr).toMatch(/\.rds\.amazonaws\.com:3306$/);
+    expect(cfg.addr).toMatch(viaProxy ? new RegExp(`\\.proxy-[a-z0-9]+\\.${region}\\.rds\\.amazonaws\\.com:3306$`) : /\.cluster-[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com:3306$/);
     expect(cfg.tlsConfig).toBe('true');
     // tls=true: no InsecureSkipVerify, the root pool of the system, the endpoint's host as ServerName.
     expect(cfg.tls).toEqual({ insecureSkipVerify: false, rootCAs: 'system pool', serverName: cfg.addr.replace(/:3306$/, '') });
@@ -57,13 +73,25 @@ describe(`catalog in ${region}`, () => {
     expect(cfg.params.charset).toBe('utf8mb4');
   });
 
-  test("Go's root pool is the RDS CA bundle, mounted from the Secret External Secrets keeps current", () => {
-    const file = env.SSL_CERT_FILE;
-    expect(file).toBe(`/etc/rds-ca/${RDS_CA_BUNDLE.key}`);
-    const mount = container.volumeMounts.find((m: any) => file.startsWith(`${m.mountPath}/`));
-    expect(mount).toMatchObject({ mountPath: '/etc/rds-ca', readOnly: true });
-    expect(pod.volumes.find((v: any) => v.name === mount.name)).toEqual({ name: mount.name, secret: { secretName: RDS_CA_BUNDLE.kubernetesSecret, optional: false } });
-  });
+  if (viaProxy) {
+    test("Go's root pool is the image's system store, which has the Amazon Trust Services roots of the proxy's ACM certificate", () => {
+      // Neither variable: Go reads the system bundle file and directories (charts/workloads.ts catalogTrust).
+      expect(env).not.toHaveProperty('SSL_CERT_FILE');
+      expect(env).not.toHaveProperty('SSL_CERT_DIR');
+      expect(container.volumeMounts.map((m: any) => m.mountPath)).not.toContain('/etc/rds-ca');
+      expect(JSON.stringify(pod.volumes)).not.toContain(RDS_CA_BUNDLE.kubernetesSecret);
+    });
+  } else {
+    test("Go's root pool is the RDS CA bundle, mounted from the Secret External Secrets keeps current", () => {
+      const file = env.SSL_CERT_FILE;
+      expect(file).toBe(`/etc/rds-ca/${RDS_CA_BUNDLE.key}`);
+      // SSL_CERT_DIR unset: the system directories are still read (crypto/x509/root_unix.go).
+      expect(env).not.toHaveProperty('SSL_CERT_DIR');
+      const mount = container.volumeMounts.find((m: any) => file.startsWith(`${m.mountPath}/`));
+      expect(mount).toMatchObject({ mountPath: '/etc/rds-ca', readOnly: true });
+      expect(pod.volumes.find((v: any) => v.name === mount.name)).toEqual({ name: mount.name, secret: { secretName: RDS_CA_BUNDLE.kubernetesSecret, optional: false } });
+    });
+  }
 
   test('no value carries a $ that go-envconfig would expand (catalog runs every value through os.Expand)', () => {
     for (const [name, value] of Object.entries(env)) expect({ name, value }).toEqual({ name, value: expect.not.stringContaining('$') });

@@ -69,8 +69,16 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('the cluster app', () => {
-  test('synthesizes one stack per region plus the global data, health and front door (CloudFront) stacks, with no lookups', () => {
-    expect(Object.keys(templates).sort()).toEqual(['securecart-prod-edge', 'securecart-prod-global', 'securecart-prod-health', 'securecart-prod-us-east-1', 'securecart-prod-us-west-2']);
+  test('synthesizes two stacks per region (cluster, RDS Proxies) plus the global data, health and front door (CloudFront) stacks, with no lookups', () => {
+    expect(Object.keys(templates).sort()).toEqual([
+      'securecart-prod-edge',
+      'securecart-prod-global',
+      'securecart-prod-health',
+      'securecart-prod-us-east-1',
+      'securecart-prod-us-east-1-data-access',
+      'securecart-prod-us-west-2',
+      'securecart-prod-us-west-2-data-access',
+    ]);
     expect(synth.assembly.manifest.missing ?? []).toEqual([]);
     const env = Object.fromEntries(synth.assembly.stacks.map((s) => [s.stackName, s.environment.region]));
     expect(env).toEqual({
@@ -78,7 +86,9 @@ describe('the cluster app', () => {
       'securecart-prod-global': 'us-east-1',
       'securecart-prod-health': 'us-east-1',
       'securecart-prod-us-east-1': 'us-east-1',
+      'securecart-prod-us-east-1-data-access': 'us-east-1',
       'securecart-prod-us-west-2': 'us-west-2',
+      'securecart-prod-us-west-2-data-access': 'us-west-2',
     });
     for (const s of synth.assembly.stacks) expect(s.environment.account).toBe(config.accountId);
   });

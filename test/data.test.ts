@@ -7,7 +7,8 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { CREDENTIALS } from '../config/credentials';
 import { ConfigError, parseConfig } from '../config/load';
-import { DATA_ENDPOINTS } from '../charts/constants';
+import { DATA_ENDPOINTS, DATA_PROXY_ENDPOINTS } from '../charts/constants';
+import { WRITE_FORWARDING_CONNECTIONS_PERCENT } from '../config/data-access';
 import { AuroraGlobalDatabase } from '../charts/constructs/aurora-global-database';
 import { RedisReplicationGroup } from '../charts/constructs/redis-replication-group';
 import { defaultConfigData, defaultInput, K8sObject, parseDocs, renderRegion, ROOT } from './helpers';
@@ -50,7 +51,10 @@ describe.each(config.regions.map((r) => r.name))('data tier in %s', (region) => 
     // orders: the RPO bound on the primary's group only; secondaries keep the default, as AWS advises
     // for two regions (Aurora User Guide, "Using switchover or failover in Amazon Aurora Global Database").
     const ordersParameters = isPrimary ? { 'rds.force_ssl': '1', 'rds.global_db_rpo': String(config.data.ordersRpoBoundSeconds) } : { 'rds.force_ssl': '1' };
-    expect(pg.spec.parameterOverrides).toEqual(db === 'orders' ? ordersParameters : { require_secure_transport: 'ON', aurora_replica_read_consistency: 'SESSION' });
+    // catalog: EVENTUAL, the read consistency RDS Proxy supports with write forwarding, and the writer's
+    // forwarding share said explicitly (charts/constructs/aurora-global-database.ts says why).
+    const catalogParameters = { require_secure_transport: 'ON', aurora_replica_read_consistency: 'EVENTUAL', aurora_fwd_writer_max_connections_pct: String(WRITE_FORWARDING_CONNECTIONS_PERCENT) };
+    expect(pg.spec.parameterOverrides).toEqual(db === 'orders' ? ordersParameters : catalogParameters);
     expect(pg.spec.family).toBe(db === 'orders' ? 'aurora-postgresql16' : 'aurora-mysql8.0');
   });
 
@@ -139,7 +143,10 @@ describe.each(config.regions.map((r) => r.name))('data tier in %s', (region) => 
     // inactive until promoted) and forward writes.
     const path = isPrimary ? '.status.endpoint' : '.status.readerEndpoint';
     expect(exports.filter((e) => e.spec.from.resource.kind === 'DBCluster').map((e) => e.spec.from.path)).toEqual([path, path]);
-    // Every ConfigMap key the workloads read is one of these exports.
+    // Every ConfigMap key the workloads read is one of these exports, or a proxy endpoint this chart
+    // publishes (the example outputs have the data-access stacks: the databases go through the proxies).
+    const proxies = named(region, 'ConfigMap', DATA_PROXY_ENDPOINTS.configMap);
+    expect(Object.keys(proxies.data).sort()).toEqual(Object.values(DATA_PROXY_ENDPOINTS).filter((k) => k !== DATA_PROXY_ENDPOINTS.configMap).sort());
     const read = data[region].apps
       .filter((o) => o.kind === 'Deployment')
       .flatMap((d) => d.spec.template.spec.containers.flatMap((c: any) => c.env ?? []))
@@ -147,9 +154,10 @@ describe.each(config.regions.map((r) => r.name))('data tier in %s', (region) => 
       .filter(Boolean);
     expect(read.length).toBe(3);
     for (const ref of read) {
-      expect(ref.name).toBe(DATA_ENDPOINTS.configMap);
-      expect(keys).toContain(ref.key);
+      if (ref.name === DATA_PROXY_ENDPOINTS.configMap) expect(Object.keys(proxies.data)).toContain(ref.key);
+      else expect({ name: ref.name, exported: keys.includes(ref.key) }).toEqual({ name: DATA_ENDPOINTS.configMap, exported: true });
     }
+    expect(read.filter((r: any) => r.name === DATA_PROXY_ENDPOINTS.configMap)).toHaveLength(2);
   });
 
   test('clients speak TLS where the parameter group demands it', () => {

@@ -3,7 +3,7 @@
  * reviewer (or kube-linter, Polaris, kube-score and the restricted Pod Security Standard) would.
  */
 import * as path from 'path';
-import { DATA_ENDPOINTS, LABELS, PART_OF, SHUTDOWN } from '../charts/constants';
+import { DATA_ENDPOINTS, DATA_PROXY_ENDPOINTS, LABELS, PART_OF, SHUTDOWN } from '../charts/constants';
 import { CHART_NAMES, renderManifests } from '../charts/render';
 import { TRACE_COLLECTOR } from '../charts/telemetry';
 import { serviceUrl } from '../charts/workloads';
@@ -230,17 +230,21 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
       RETAIL_UI_ENDPOINTS_CHECKOUT: serviceUrl('checkout', config.namespace),
     });
     const fromEndpoints = (key: string) => ({ configMapKeyRef: { name: DATA_ENDPOINTS.configMap, key } });
+    // The databases through the region's RDS Proxies (the example outputs have them): the primary's
+    // read/write endpoints, a secondary's read-only ones (test/data-access.test.ts covers both roles and none).
+    const primary = regionName === config.primaryRegion;
+    const fromProxies = (key: string) => ({ configMapKeyRef: { name: DATA_PROXY_ENDPOINTS.configMap, key } });
     expect(envOf('catalog')).toMatchObject({
       RETAIL_CATALOG_PERSISTENCE_PROVIDER: 'mysql',
-      CATALOG_DB_HOST: fromEndpoints(DATA_ENDPOINTS.catalogDbHost),
+      CATALOG_DB_HOST: fromProxies(primary ? DATA_PROXY_ENDPOINTS.catalogReadWrite : DATA_PROXY_ENDPOINTS.catalogReadOnly),
       RETAIL_CATALOG_PERSISTENCE_ENDPOINT: '$(CATALOG_DB_HOST):3306',
       // The database the cluster creates, with verified TLS for its driver (test/catalog-dsn.test.ts).
-      RETAIL_CATALOG_PERSISTENCE_DB_NAME: 'catalog?tls=true&timeout=5s&connectionAttributes=',
+      RETAIL_CATALOG_PERSISTENCE_DB_NAME: 'catalog?tls=true&timeout=5s&interpolateParams=true&connectionAttributes=',
       RETAIL_CATALOG_PERSISTENCE_PASSWORD: { secretKeyRef: { name: out.catalogDbSecretName, key: 'password' } },
     });
     expect(envOf('orders')).toMatchObject({
       RETAIL_ORDERS_PERSISTENCE_PROVIDER: 'postgres',
-      ORDERS_DB_HOST: fromEndpoints(DATA_ENDPOINTS.ordersDbHost),
+      ORDERS_DB_HOST: fromProxies(primary ? DATA_PROXY_ENDPOINTS.ordersReadWrite : DATA_PROXY_ENDPOINTS.ordersReadOnly),
       RETAIL_ORDERS_PERSISTENCE_ENDPOINT: '$(ORDERS_DB_HOST):5432',
       RETAIL_ORDERS_PERSISTENCE_PASSWORD: { secretKeyRef: { name: out.ordersDbSecretName, key: 'password' } },
     });

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { WRITE_FORWARDING_CONNECTIONS_PERCENT } from '../../config/data-access';
 import { DATA_SAFETY_ANNOTATIONS, LABELS, RDS_FINAL_SNAPSHOT } from '../constants';
 import { applyLabels } from '../labels';
 
@@ -69,12 +70,32 @@ export interface AuroraGlobalDatabaseProps {
   readonly tags?: Record<string, string>;
 }
 
+/**
+ * Per engine: the parameter group family, the cluster parameters (TLS required, and for Aurora MySQL the
+ * write forwarding settings) and the logs exported to CloudWatch.
+ *
+ * Aurora MySQL forwards writes from a secondary only with a read consistency level set ("Always set the
+ * aurora_replica_read_consistency DB parameter or DB cluster parameter when you want to forward writes",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-mysql-write-forwarding-consistency.html).
+ * EVENTUAL, not SESSION: catalog reaches its cluster through an RDS Proxy (cluster/data-access), and "When the
+ * Aurora DB cluster has write forwarding turned on, RDS Proxy doesn't support the SESSION value for the
+ * aurora_replica_read_consistency variable" (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-gdb.html).
+ * catalog never reads back in a session what it wrote there: its only writes are the startup seeding
+ * (retail-store-sample-app v1.6.2 src/catalog/repository/repository.go:88 db.Save of each tag, :109 db.Create
+ * of a product), each product looked up by id before it is written (:95-98), never after; requests go
+ * through CatalogRepository (:20-25), whose four methods only read. So EVENTUAL loses nothing.
+ * The writer keeps aurora_fwd_writer_max_connections_pct (AWS's default, said explicitly) for forwarded
+ * sessions; the proxies take what it leaves (config/data-access.ts).
+ */
 const ENGINE = {
-  'aurora-postgresql': { family: (v: string) => `aurora-postgresql${v.split('.')[0]}`, tls: { 'rds.force_ssl': '1' }, logs: ['postgresql'] },
-  // Aurora MySQL forwards writes from a secondary only with a read consistency level set.
+  'aurora-postgresql': { family: (v: string) => `aurora-postgresql${v.split('.')[0]}`, parameters: { 'rds.force_ssl': '1' }, logs: ['postgresql'] },
   'aurora-mysql': {
     family: (v: string) => `aurora-mysql${v.split('.').slice(0, 2).join('.')}`,
-    tls: { require_secure_transport: 'ON', aurora_replica_read_consistency: 'SESSION' },
+    parameters: {
+      require_secure_transport: 'ON',
+      aurora_replica_read_consistency: 'EVENTUAL',
+      aurora_fwd_writer_max_connections_pct: String(WRITE_FORWARDING_CONNECTIONS_PERCENT),
+    },
     logs: ['error', 'slowquery'],
   },
 } as const;
@@ -126,7 +147,7 @@ export class AuroraGlobalDatabase extends Construct {
       name: parameterGroup,
       family: engine.family(props.engineVersion),
       description: `${props.identifier}: TLS required`,
-      parameterOverrides: { ...engine.tls, ...rpo },
+      parameterOverrides: { ...engine.parameters, ...rpo },
       tags,
     });
 
