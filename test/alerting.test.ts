@@ -326,7 +326,8 @@ describe.each(VARIANTS)('data-tier events to the regional topic (%s)', (name) =>
 
     test('AWS Backup: failed, aborted and expired backup jobs, failed copy and restore jobs, of this environment’s data', () => {
       // AWS Backup Developer Guide, "Monitoring AWS Backup events using Amazon EventBridge".
-      const data = [{ prefix: `arn:aws:rds:${region}:${account()}:cluster:securecart-${env()}-` }, { prefix: `arn:aws:dynamodb:${region}:${account()}:table/securecart-${env()}-` }];
+      // The media bucket's ARN has neither region nor account; its name has both (config/front-door.ts).
+      const data = [{ prefix: `arn:aws:rds:${region}:${account()}:cluster:securecart-${env()}-` }, { prefix: `arn:aws:dynamodb:${region}:${account()}:table/securecart-${env()}-` }, { prefix: `arn:aws:s3:::sc-${env()}-media-${account()}-${region}` }];
       expect(rule('backup-job-failed').EventPattern).toEqual({ source: ['aws.backup'], 'detail-type': ['Backup Job State Change'], detail: { state: ['FAILED', 'ABORTED', 'EXPIRED'], resourceArn: data } });
       expect(rule('copy-job-failed').EventPattern).toEqual({ source: ['aws.backup'], 'detail-type': ['Copy Job State Change'], detail: { state: ['FAILED'], resourceArn: data } });
       // Restore jobs report "status", not "state" (the same guide).

@@ -658,7 +658,8 @@ describe('global data stack', () => {
     expect(table.Replicas.map((r: any) => r.Region).sort()).toEqual(config.regions.map((r) => r.name).sort());
     for (const replica of table.Replicas) {
       expect(replica.DeletionProtectionEnabled).toBe(true);
-      expect(replica.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      // As many days as the Aurora clusters' point-in-time recovery (data.backupRetentionDays).
+      expect(replica.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: config.data.backupRetentionDays });
     }
   });
 

@@ -59,6 +59,7 @@ describe('recovery scenarios', () => {
     data.data.backup.dailyRetentionDays = 14;
     data.data.backup.vaultLockGraceDays = 10;
     data.regions.push({ name: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], vpcCidr: '10.30.0.0/16' });
+    for (const service of Object.values(data.services) as Array<{ regions: Record<string, unknown> }>) service.regions['eu-west-1'] = { minReplicas: 2, maxReplicas: 4 };
     const rows = recoveryScenarios(parseConfig(data));
     expect(rows[0].rpo).toContain('any time in the last 7 days');
     expect(rows[2].rpo).toContain('the last daily copy in the other regions');
