@@ -75,10 +75,23 @@ export function promotionSteps(config: PlatformConfig, outputs: PlatformOutputs,
       command: `${kubectl(region, "-n argocd get applications securecart-data securecart-apps securecart-edge -o jsonpath='{range .items[*]}{.metadata.name} {.status.sync.revision} {.status.sync.status} {.status.health.status}{\"\\n\"}{end}'")}; git rev-parse HEAD`,
       expect: 'each Application on the pushed commit (git rev-parse HEAD), Synced and Healthy',
     }),
-    endpoint: (db: { name: string; id: string }, region: string, role: 'writer' | 'reader'): PromotionCheck => ({
-      command: `${kubectl(region, `-n ${ns} get configmap data-endpoints -o jsonpath='{.data.${db.name}-db-host}'`)}; aws rds describe-db-clusters --region ${region} --db-cluster-identifier ${db.id}-${region} --query 'DBClusters[0].${role === 'writer' ? 'Endpoint' : 'ReaderEndpoint'}'`,
-      expect: `the same host twice: ${db.name} in ${region} uses its ${role} endpoint`,
-    }),
+    endpoint: (db: { name: string; id: string }, region: string, role: 'writer' | 'reader'): PromotionCheck => {
+      // With RDS Proxy (the region's data-access stack in the outputs) the pods read the proxy's
+      // read/write (writer) or read-only (reader) endpoint from data-proxy-endpoints (charts/workloads.ts).
+      const proxies = outputs.regions[region].proxyEndpoints;
+      if (proxies) {
+        const key = `${db.name}-proxy-${role === 'writer' ? 'read-write' : 'read-only'}`;
+        const host = db.name === 'orders' ? (role === 'writer' ? proxies.ordersProxyEndpoint : proxies.ordersProxyReadOnlyEndpoint) : role === 'writer' ? proxies.catalogProxyEndpoint : proxies.catalogProxyReadOnlyEndpoint;
+        return {
+          command: `${kubectl(region, `-n ${ns} get deployment ${db.name} -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="${db.name.toUpperCase()}_DB_HOST")].valueFrom.configMapKeyRef.key}'`)}; ${kubectl(region, `-n ${ns} get configmap data-proxy-endpoints -o jsonpath='{.data.${key}}'`)}`,
+          expect: `${key} then ${host}: ${db.name} in ${region} uses its proxy's ${role === 'writer' ? 'read/write' : 'read-only'} endpoint`,
+        };
+      }
+      return {
+        command: `${kubectl(region, `-n ${ns} get configmap data-endpoints -o jsonpath='{.data.${db.name}-db-host}'`)}; aws rds describe-db-clusters --region ${region} --db-cluster-identifier ${db.id}-${region} --query 'DBClusters[0].${role === 'writer' ? 'Endpoint' : 'ReaderEndpoint'}'`,
+        expect: `the same host twice: ${db.name} in ${region} uses its ${role} endpoint`,
+      };
+    },
     rollout: (region: string): PromotionCheck => ({
       command: `${kubectl(region, `-n ${ns} rollout status deployment/orders --timeout=10m`)} && ${kubectl(region, `-n ${ns} rollout status deployment/catalog --timeout=10m`)}`,
       expect: 'both "successfully rolled out"',

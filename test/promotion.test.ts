@@ -44,14 +44,17 @@ describe.each(['switchover', 'failover'] as const)('%s', (mode) => {
     for (const region of [target, current]) {
       const restart = stepOf(plan, new RegExp(`--context <${region} cluster> -n securecart rollout restart deployment/orders deployment/catalog`));
       const synced = checkedIn(plan, new RegExp(`--context <${region} cluster> -n argocd get applications`));
-      const exported = checkedIn(plan, new RegExp(`--context <${region} cluster> -n securecart get configmap data-endpoints`));
+      // The default outputs have the data-access stacks: the pods read the proxies' endpoints.
+      const exported = checkedIn(plan, new RegExp(`--context <${region} cluster> -n securecart get configmap data-proxy-endpoints`));
       expect(restart).toBeGreaterThan(-1);
       expect(synced).toBeGreaterThan(-1);
       expect(synced).toBeLessThan(restart);
+      expect(exported).toBeGreaterThan(-1);
       expect(exported).toBeLessThan(restart);
-      // The new primary's clients point at the writer, the old one's at its reader.
-      const endpointChecks = plan[exported].verify.filter((v) => v.command.includes(`<${region} cluster> -n securecart get configmap`));
-      for (const v of endpointChecks) expect(v.command).toContain(region === target ? "--query 'DBClusters[0].Endpoint'" : "--query 'DBClusters[0].ReaderEndpoint'");
+      // The new primary's clients point at the proxies' read/write endpoints, the old one's at the read-only ones.
+      const endpointChecks = plan[exported].verify.filter((v) => v.command.includes(`<${region} cluster> -n securecart get configmap data-proxy-endpoints`));
+      expect(endpointChecks).toHaveLength(2);
+      for (const v of endpointChecks) expect(v.command).toMatch(region === target ? /\.data\.(orders|catalog)-proxy-read-write\}/ : /\.data\.(orders|catalog)-proxy-read-only\}/);
     }
   });
 
