@@ -3,6 +3,7 @@
  * selector, a NetworkPolicy and an ALB setting can never drift apart.
  */
 import { ZONE_LABEL } from '../config/karpenter';
+import type { ProxyEndpoints } from '../config/outputs';
 
 /**
  * external-dns reads `external-dns.alpha.kubernetes.io/` up to v0.21 and `external-dns.kubernetes.io/`
@@ -168,3 +169,19 @@ export const DATA_PROXY_ENDPOINTS = {
   catalogReadWrite: 'catalog-proxy-read-write',
   catalogReadOnly: 'catalog-proxy-read-only',
 } as const;
+
+/**
+ * Each proxy endpoint the pods may read: its key in DATA_PROXY_ENDPOINTS.configMap and the outputs value
+ * it holds. One table for the ConfigMap (data chart), the pods' choice by region role (workloads) and the
+ * promotion's checks.
+ */
+export const DATA_PROXY_ENDPOINT_SOURCES = {
+  orders: {
+    readWrite: { key: DATA_PROXY_ENDPOINTS.ordersReadWrite, output: 'ordersProxyEndpoint' },
+    readOnly: { key: DATA_PROXY_ENDPOINTS.ordersReadOnly, output: 'ordersProxyReadOnlyEndpoint' },
+  },
+  catalog: {
+    readWrite: { key: DATA_PROXY_ENDPOINTS.catalogReadWrite, output: 'catalogProxyEndpoint' },
+    readOnly: { key: DATA_PROXY_ENDPOINTS.catalogReadOnly, output: 'catalogProxyReadOnlyEndpoint' },
+  },
+} as const satisfies Record<'orders' | 'catalog', Record<'readWrite' | 'readOnly', { key: string; output: keyof ProxyEndpoints }>>;

@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { CREDENTIALS, SECRET_KEYS } from '../config/credentials';
 import { RegionalOutputs } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
-import { globalDatabaseIdentifier } from '../config/data-access';
-import { DATA_ENDPOINTS, DATA_PROXY_ENDPOINTS, DATA_SAFETY_ANNOTATIONS, DATABASE_NAMES, LABELS } from './constants';
+import { dataSubnetGroupName, globalDatabaseIdentifier } from '../config/data-access';
+import { DATA_ENDPOINTS, DATA_PROXY_ENDPOINT_SOURCES, DATA_PROXY_ENDPOINTS, DATA_SAFETY_ANNOTATIONS, DATABASE_NAMES, LABELS } from './constants';
 import { AuroraGlobalDatabase } from './constructs/aurora-global-database';
 import { RedisReplicationGroup } from './constructs/redis-replication-group';
 import { applyMissingLabels, regionInstance } from './labels';
@@ -46,16 +46,11 @@ export class DataChart extends Chart {
     if (proxies) {
       new kplus.ConfigMap(this, 'ProxyEndpoints', {
         metadata: { name: DATA_PROXY_ENDPOINTS.configMap },
-        data: {
-          [DATA_PROXY_ENDPOINTS.ordersReadWrite]: proxies.ordersProxyEndpoint,
-          [DATA_PROXY_ENDPOINTS.ordersReadOnly]: proxies.ordersProxyReadOnlyEndpoint,
-          [DATA_PROXY_ENDPOINTS.catalogReadWrite]: proxies.catalogProxyEndpoint,
-          [DATA_PROXY_ENDPOINTS.catalogReadOnly]: proxies.catalogProxyReadOnlyEndpoint,
-        },
+        data: Object.fromEntries(Object.values(DATA_PROXY_ENDPOINT_SOURCES).flatMap((db) => [db.readWrite, db.readOnly]).map((e) => [e.key, proxies[e.output]])),
       });
     }
 
-    const subnetGroupName = `securecart-${env}-data`;
+    const subnetGroupName = dataSubnetGroupName(env);
     new ApiObject(this, 'DbSubnetGroup', {
       apiVersion: 'rds.services.k8s.aws/v1alpha1',
       kind: 'DBSubnetGroup',

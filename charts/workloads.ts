@@ -10,7 +10,7 @@ import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
 import { EnvVar, HealthEndpoints, SecretFiles } from './constructs/highly-available-service';
 import { RDS_CA_BUNDLE, SECRET_KEYS } from '../config/credentials';
 import { tracingEnv } from './telemetry';
-import { CATALOG_DB_NAME_WITH_TLS, DATA_ENDPOINTS, DATA_PROXY_ENDPOINTS, RDS_CA_DIRECTORY, UI_READINESS_PATH, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
+import { CATALOG_DB_NAME_WITH_TLS, DATA_ENDPOINTS, DATA_PROXY_ENDPOINT_SOURCES, DATA_PROXY_ENDPOINTS, RDS_CA_DIRECTORY, UI_READINESS_PATH, DATABASE_NAMES, JAVA_OPTS, PORTS, SHUTDOWN, WELL_KNOWN } from './constants';
 
 /** Which backend a service talks to, for its egress NetworkPolicy. */
 export type Backend = 'mysql' | 'postgres' | 'redis' | 'aws-apis' | 'none';
@@ -59,11 +59,7 @@ export function imageVersion(image: string): string {
 export function databaseHostRef(db: 'orders' | 'catalog', config: PlatformConfig, region: RegionConfig, outputs: RegionalOutputs): { name: string; key: string } {
   if (!outputs.proxyEndpoints) return { name: DATA_ENDPOINTS.configMap, key: db === 'orders' ? DATA_ENDPOINTS.ordersDbHost : DATA_ENDPOINTS.catalogDbHost };
   const primary = config.primaryRegion === region.name;
-  const keys = {
-    orders: primary ? DATA_PROXY_ENDPOINTS.ordersReadWrite : DATA_PROXY_ENDPOINTS.ordersReadOnly,
-    catalog: primary ? DATA_PROXY_ENDPOINTS.catalogReadWrite : DATA_PROXY_ENDPOINTS.catalogReadOnly,
-  };
-  return { name: DATA_PROXY_ENDPOINTS.configMap, key: keys[db] };
+  return { name: DATA_PROXY_ENDPOINTS.configMap, key: DATA_PROXY_ENDPOINT_SOURCES[db][primary ? 'readWrite' : 'readOnly'].key };
 }
 
 /**

@@ -8,6 +8,7 @@
 import { publicHostname, regionalHostname } from '../config/hostnames';
 import { PlatformOutputs } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
+import { DATA_PROXY_ENDPOINT_SOURCES, DATA_PROXY_ENDPOINTS } from '../charts/constants';
 
 export type PromotionMode = 'switchover' | 'failover';
 
@@ -75,15 +76,15 @@ export function promotionSteps(config: PlatformConfig, outputs: PlatformOutputs,
       command: `${kubectl(region, "-n argocd get applications securecart-data securecart-apps securecart-edge -o jsonpath='{range .items[*]}{.metadata.name} {.status.sync.revision} {.status.sync.status} {.status.health.status}{\"\\n\"}{end}'")}; git rev-parse HEAD`,
       expect: 'each Application on the pushed commit (git rev-parse HEAD), Synced and Healthy',
     }),
-    endpoint: (db: { name: string; id: string }, region: string, role: 'writer' | 'reader'): PromotionCheck => {
+    endpoint: (db: { name: 'orders' | 'catalog'; id: string }, region: string, role: 'writer' | 'reader'): PromotionCheck => {
       // With RDS Proxy (the region's data-access stack in the outputs) the pods read the proxy's
       // read/write (writer) or read-only (reader) endpoint from data-proxy-endpoints (charts/workloads.ts).
       const proxies = outputs.regions[region].proxyEndpoints;
       if (proxies) {
-        const key = `${db.name}-proxy-${role === 'writer' ? 'read-write' : 'read-only'}`;
-        const host = db.name === 'orders' ? (role === 'writer' ? proxies.ordersProxyEndpoint : proxies.ordersProxyReadOnlyEndpoint) : role === 'writer' ? proxies.catalogProxyEndpoint : proxies.catalogProxyReadOnlyEndpoint;
+        const { key, output } = DATA_PROXY_ENDPOINT_SOURCES[db.name][role === 'writer' ? 'readWrite' : 'readOnly'];
+        const host = proxies[output];
         return {
-          command: `${kubectl(region, `-n ${ns} get deployment ${db.name} -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="${db.name.toUpperCase()}_DB_HOST")].valueFrom.configMapKeyRef.key}'`)}; ${kubectl(region, `-n ${ns} get configmap data-proxy-endpoints -o jsonpath='{.data.${key}}'`)}`,
+          command: `${kubectl(region, `-n ${ns} get deployment ${db.name} -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="${db.name.toUpperCase()}_DB_HOST")].valueFrom.configMapKeyRef.key}'`)}; ${kubectl(region, `-n ${ns} get configmap ${DATA_PROXY_ENDPOINTS.configMap} -o jsonpath='{.data.${key}}'`)}`,
           expect: `${key} then ${host}: ${db.name} in ${region} uses its proxy's ${role === 'writer' ? 'read/write' : 'read-only'} endpoint`,
         };
       }
