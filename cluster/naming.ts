@@ -44,15 +44,6 @@ export function shopperEmail(config: PlatformConfig): string {
   return `synthetic-shopper@${config.dns.domain}`;
 }
 
-/**
- * A region's Aurora cluster of one database, as the data tier names it (charts/constructs/
- * aurora-global-database.ts: `<global identifier>-<region>`, the global identifier being
- * `securecart-<env>-<database>`); test/backup-coverage.test.ts checks the rendered DBClusters match.
- */
-export function auroraClusterIdentifier(config: PlatformConfig, database: 'orders' | 'catalog', region: string): string {
-  return `securecart-${config.name}-${database}-${region}`;
-}
-
 /** A region's backup vault: its own backups and the other regions' copies land here. */
 export function backupVaultName(config: PlatformConfig, region: string): string {
   return `securecart-${config.name}-${region}`;
@@ -61,9 +52,4 @@ export function backupVaultName(config: PlatformConfig, region: string): string 
 /** Alias of a region's backup vault key: the other regions' backup roles use it to copy into the vault. */
 export function backupKeyAlias(config: PlatformConfig, region: string): string {
   return `alias/securecart-${config.name}-${region}-backup`;
-}
-
-/** The DB subnet group of a region's databases (the data tier's DBSubnetGroup; same name in every region). */
-export function dataSubnetGroupName(config: PlatformConfig): string {
-  return `securecart-${config.name}-data`;
 }

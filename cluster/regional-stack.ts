@@ -13,10 +13,11 @@ import { DeschedulerAddOn } from './addons/descheduler';
 import { ackValues, argoCdValues, coreDnsConfiguration, deschedulerValues, externalDnsValues, externalSecretsValues, karpenterValues, loadBalancerControllerValues, metricsServerValues } from './addons/high-availability';
 import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
 import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
+import { dataSubnetGroupName } from '../config/data-access';
 import { RegionalBackup, RestoreTesting } from './data-protection';
 import { addRegionalDrills } from './fault-injection';
 import { addKarpenterNodeClass } from './karpenter-node-class';
-import { albTags, CREDENTIALS, clusterName, dataSubnetGroupName, commonTags, regionalHostname, regionalShopperName, secretName, secretPrefix, shopperAlarmName, shopperEmail } from './naming';
+import { albTags, CREDENTIALS, clusterName, commonTags, regionalHostname, regionalShopperName, secretName, secretPrefix, shopperAlarmName, shopperEmail } from './naming';
 import { AlertTopic } from './observability/alert-topic';
 import { RegionalDashboard } from './observability/regional-dashboard';
 import { PlatformLogRetention } from './observability/log-retention';
@@ -263,7 +264,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     config,
     vault: backups.vault.vault,
     databaseKey: prerequisites.databaseKey,
-    dbSubnetGroupName: dataSubnetGroupName(config),
+    dbSubnetGroupName: dataSubnetGroupName(config.name),
     databaseSecurityGroupId: prerequisites.databaseSecurityGroup.securityGroupId,
     alertTopic: alarms.topic,
     alertTopicKey: alarms.topicKey,

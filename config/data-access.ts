@@ -25,6 +25,11 @@ export function regionalClusterIdentifier(env: string, db: ProxiedDatabase, regi
   return `${globalDatabaseIdentifier(env, db)}-${region}`;
 }
 
+/** The DB subnet group of a region's databases (the data tier's DBSubnetGroup; same name in every region). */
+export function dataSubnetGroupName(env: string): string {
+  return `securecart-${env}-data`;
+}
+
 /**
  * The proxy of a database in a region. Proxy names are unique per account and region, so one name serves
  * every region (letters, digits and single hyphens, starting with a letter: CreateDBProxy's DBProxyName).

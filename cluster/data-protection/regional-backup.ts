@@ -5,7 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../../config/schema';
-import { auroraClusterIdentifier, backupKeyAlias, backupVaultName, cartsTableName } from '../naming';
+import { regionalClusterIdentifier } from '../../config/data-access';
+import { backupKeyAlias, backupVaultName, cartsTableName } from '../naming';
 import { LockedVault } from './locked-vault';
 
 /**
@@ -40,7 +41,7 @@ export interface ProtectedResources {
 export function protectedResources(config: PlatformConfig, region: string, mediaBucketName: string): ProtectedResources {
   // Config regions are in the aws partition (config/schema.ts), so the ARNs are literal.
   return {
-    aurora: (['orders', 'catalog'] as const).map((db) => `arn:aws:rds:${region}:${config.accountId}:cluster:${auroraClusterIdentifier(config, db, region)}`),
+    aurora: (['orders', 'catalog'] as const).map((db) => `arn:aws:rds:${region}:${config.accountId}:cluster:${regionalClusterIdentifier(config.name, db, region)}`),
     dynamodb: [`arn:aws:dynamodb:${region}:${config.accountId}:table/${cartsTableName(config)}`],
     s3: [`arn:aws:s3:::${mediaBucketName}`],
   };
@@ -110,8 +111,7 @@ export class RegionalBackup extends Construct {
       managedPolicies: BACKUP_MANAGED_POLICIES.backup.map((p) => iam.ManagedPolicy.fromAwsManagedPolicyName(p)),
     });
     this.role.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    allowVaultKeys(this.role, config);
-    props.databaseKey.grant(this.role, 'kms:DescribeKey', 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*');
+    allowBackupKeys(this.role, config, props.databaseKey);
 
     const others = config.regions.filter((r) => r.name !== region);
     const destinations = others.map((r) =>
@@ -166,11 +166,13 @@ export class RegionalBackup extends Construct {
 }
 
 /**
- * Lets a backup role use the backup vault keys of every region of the environment, found by their
- * aliases (kms:ResourceAliases, AWS KMS Developer Guide "Using aliases to control access to KMS keys"):
- * the keys of the other regions are not known to this stack by ARN.
+ * Lets a backup or restore role use the keys recovery points are encrypted with: the backup vault keys
+ * of every region of the environment, found by their aliases (kms:ResourceAliases, AWS KMS Developer
+ * Guide "Using aliases to control access to KMS keys": the other regions' keys are not known to this
+ * stack by ARN), and this region's database key (Aurora snapshots stay encrypted with the cluster's key).
  */
-export function allowVaultKeys(role: iam.Role, config: PlatformConfig): void {
+export function allowBackupKeys(role: iam.Role, config: PlatformConfig, databaseKey: kms.IKey): void {
+  databaseKey.grant(role, 'kms:DescribeKey', 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*');
   role.addToPolicy(
     new iam.PolicyStatement({
       sid: 'BackupVaultKeys',

@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../../config/schema';
 import { logGroupKey } from '../log-group-key';
-import { BACKUP_MANAGED_POLICIES, allowVaultKeys } from './regional-backup';
+import { BACKUP_MANAGED_POLICIES, allowBackupKeys } from './regional-backup';
 
 /** The validator's code (cluster/data-protection/restore-validator/validator.js, tested in test/backup.test.ts). */
 export const RESTORE_VALIDATOR_DIR = path.join(__dirname, 'restore-validator');
@@ -77,8 +77,7 @@ export class RestoreTesting extends Construct {
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(BACKUP_MANAGED_POLICIES.restore[0])],
     });
     this.role.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    allowVaultKeys(this.role, config);
-    props.databaseKey.grant(this.role, 'kms:DescribeKey', 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*');
+    allowBackupKeys(this.role, config, props.databaseKey);
 
     this.plan = new backup.CfnRestoreTestingPlan(this, 'Plan', {
       restoreTestingPlanName: planName,

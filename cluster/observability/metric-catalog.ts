@@ -10,6 +10,7 @@
  */
 import { PlatformConfig } from '../../config/schema';
 import { SHOPPER_METRICS } from '../synthetic-shopper';
+import { PROXIED_DATABASES, regionalClusterIdentifier } from '../../config/data-access';
 
 /** One metric, as CloudWatch stores it. */
 export interface CatalogMetric {
@@ -206,13 +207,13 @@ export function isCataloged(namespace: string, metricName: string, dimensionName
 // Identifiers of what the charts create (charts/data-chart.ts and its constructs; the tests compare
 // them with the rendered charts).
 
-/** The Aurora databases of the data tier. */
-export const DATABASES = ['orders', 'catalog'] as const;
+/** The Aurora databases of the data tier (config/data-access.ts, which the charts name them by). */
+export const DATABASES = PROXIED_DATABASES;
 export type Database = (typeof DATABASES)[number];
 
 /** DB cluster identifier of a database in a region (AuroraGlobalDatabase: `<identifier>-<region>`). */
 export function auroraClusterIdentifier(config: PlatformConfig, db: Database, region: string): string {
-  return `securecart-${config.name}-${db}-${region}`;
+  return regionalClusterIdentifier(config.name, db, region);
 }
 
 /** DB instance identifiers of a database in a region: `<cluster>-<n>`, primaryInstances in the primary region, secondaryInstances elsewhere. */
