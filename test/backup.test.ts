@@ -200,13 +200,16 @@ describe('restore tests', () => {
       expect(s.DeletionPolicy).toBe('Retain');
     }
     // Restored clusters go where the databases are: the data tier's subnet group (as rendered) and SG.
+    // Override keys are case-insensitive and lists are JSON-array strings ("Restore testing inferred
+    // metadata", https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html).
     const subnetGroups = manifests(region).filter((o) => o.kind === 'DBSubnetGroup').map((o) => o.spec.name);
     expect(subnetGroups).toEqual([selections.Aurora.Properties.RestoreMetadataOverrides.dbsubnetgroupname]);
     const sg = selections.Aurora.Properties.RestoreMetadataOverrides.vpcsecuritygroupids['Fn::Join'][1];
     expect(sg[0]).toBe('["');
     expect(sg[1]['Fn::GetAtt'][0]).toMatch(/^PrerequisitesDatabaseSecurityGroup/);
 
-    // The validator runs on this plan's COMPLETED restore jobs only.
+    // The validator runs on this plan's COMPLETED restore jobs only: the rule AWS documents for validation
+    // ("Restore testing validation", https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-validation.html).
     const rule = one(t, 'AWS::Events::Rule', (r) => r.Properties.Name === `securecart-${config.name}-restore-test-completed`);
     const planId = ofType(t, 'AWS::Backup::RestoreTestingPlan')[0][0];
     expect(rule.Properties.EventPattern).toEqual({
@@ -223,6 +226,7 @@ describe('restore tests', () => {
     const bySid = Object.fromEntries(statements.filter((s: any) => s.Sid).map((s: any) => [s.Sid, s]));
     expect(bySid.RestoredClusters.Resource).toBe(`arn:aws:rds:${region}:${config.accountId}:cluster:${RESTORE_TEST_PREFIX}*`);
     expect(bySid.RestoredTables.Resource).toBe(`arn:aws:dynamodb:${region}:${config.accountId}:table/${RESTORE_TEST_PREFIX}*`);
+    // PutRestoreValidationResult lists no resource type (Service Authorization Reference, AWS Backup actions).
     expect(bySid.ValidationResult).toMatchObject({ Action: 'backup:PutRestoreValidationResult', Resource: '*' });
   });
 });

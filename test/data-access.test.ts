@@ -29,6 +29,9 @@ import { cfnText, evaluate, policyStatements } from './support/iam';
 
 const config = loadConfig();
 const regions = config.regions.map((r) => r.name);
+// Client auth: catalog's go-sql-driver/mysql v1.8.1 defaults to mysql_native_password (const.go:14,
+// auth.go:304-311), and AWS warns that the proxy's caching_sha2_password "has compatibility issues with
+// certain go-sql driver versions" (Aurora User Guide, "RDS Proxy concepts"); orders' pgJDBC does SCRAM.
 const ENGINE = {
   orders: { family: 'POSTGRESQL', port: PORTS.postgres, clientAuth: 'POSTGRES_SCRAM_SHA_256', credential: 'ordersDb' },
   catalog: { family: 'MYSQL', port: PORTS.mysql, clientAuth: 'MYSQL_NATIVE_PASSWORD', credential: 'catalogDb' },
@@ -138,6 +141,8 @@ describe.each(regions)('RDS Proxies in %s', (region) => {
   });
 
   test('a READ_ONLY endpoint per proxy, in the same subnets and security group', () => {
+    // On a secondary cluster "requests that are sent to read/write endpoints fail" and read-only endpoints
+    // reach the readers (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-gdb.html).
     const endpoints = ofType(t(), 'AWS::RDS::DBProxyEndpoint');
     expect(endpoints).toHaveLength(2);
     for (const db of PROXIED_DATABASES) {
