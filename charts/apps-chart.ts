@@ -46,6 +46,10 @@ export class AppsChart extends Chart {
         version: imageVersion(svc.image),
         minReplicas: sizing.minReplicas,
         maxReplicas: sizing.maxReplicas,
+        // The schedules that raise this service's floor in this region (config `schedules`), as KEDA cron triggers.
+        schedules: config.schedules
+          .filter((s) => s.floors[spec.name]?.[region.name] !== undefined)
+          .map((s) => ({ name: s.name, timezone: s.timezone, start: s.start, end: s.end, replicas: s.floors[spec.name][region.name] })),
         resources: sizing.resources ?? svc.resources,
         health: spec.health,
         env: spec.env,

@@ -17,6 +17,16 @@ export interface ArgoCdChartProps extends ChartProps {
 const CLUSTER_SCOPED = new Set(['Namespace', 'NodePool']);
 
 /**
+ * Namespaced kinds the shop project permits though no chart renders them. HorizontalPodAutoscaler: the
+ * services had plain HPAs before KEDA, and on a cluster that has them the apps Application must be
+ * allowed to let go of them: a prune task for a kind the project does not permit fails the whole sync
+ * before anything is applied (argo-cd v3.4.4 gitops-engine/pkg/sync/sync_context.go getSyncTasks runs the
+ * permission validator on every task, prunes included, on their live object; controller/sync.go
+ * WithPermissionValidator), so the ScaledObjects that make KEDA adopt those HPAs would never be applied.
+ */
+const PERMITTED_UNRENDERED = [{ group: 'autoscaling', kind: 'HorizontalPodAutoscaler' }] as const;
+
+/**
  * The Argo CD objects of a region (argocd/<region>/): the two projects and the root Application that
  * manages this folder, and one Application per chart of manifests/<region>/, in sync waves
  * platform -> data -> apps -> edge.
@@ -25,7 +35,7 @@ export class ArgoCdChart extends Chart {
   constructor(scope: Construct, id: string, props: ArgoCdChartProps) {
     super(scope, id, props);
     const { config, region } = props;
-    const kinds = new Map<string, { group: string; kind: string }>();
+    const kinds = new Map<string, { group: string; kind: string }>(PERMITTED_UNRENDERED.map((k) => [`${k.group}/${k.kind}`, { ...k }]));
     for (const chart of Object.values(props.charts)) {
       for (const o of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
         if (CLUSTER_SCOPED.has(o.kind)) continue;

@@ -9,6 +9,7 @@ import { DATA_ENDPOINTS, DATA_PROXY_ENDPOINT_SOURCES, DATA_PROXY_ENDPOINTS, DATA
 import { AuroraGlobalDatabase } from './constructs/aurora-global-database';
 import { RedisReplicationGroup } from './constructs/redis-replication-group';
 import { applyMissingLabels, regionInstance } from './labels';
+import { proxiedEndpoints } from './workloads';
 
 export interface DataChartProps extends ChartProps {
   readonly config: PlatformConfig;
@@ -33,6 +34,9 @@ export class DataChart extends Chart {
   constructor(scope: Construct, id: string, props: DataChartProps) {
     super(scope, id, { ...props, namespace: props.config.namespace });
     const { config, region, outputs } = props;
+    // The home region (primaryRegion) created the global databases and keeps what only their creator
+    // may hold (GlobalCluster, master credentials, the RPO bound): a Region switch moves the writer, not
+    // these objects, so git renders the same whichever region is active (docs/architecture.md).
     const role = config.primaryRegion === region.name ? 'primary' : 'secondary';
     const env = config.name;
     const tags = { project: 'securecart', environment: env, 'managed-by': 'ack' };
@@ -41,8 +45,9 @@ export class DataChart extends Chart {
 
     // ACK writes the endpoints in; the ConfigMap must exist first. Argo CD owns only its metadata.
     new kplus.ConfigMap(this, 'Endpoints', { metadata: { name: DATA_ENDPOINTS.configMap } });
-    // The RDS Proxies' endpoints, once the region's data-access stack exists: from the outputs file, whole.
-    const proxies = outputs.proxyEndpoints;
+    // The RDS Proxies' endpoints, when the services use them (data.rdsProxy) and the region's data-access
+    // stack exists: from the outputs file, whole.
+    const proxies = proxiedEndpoints(config, outputs);
     if (proxies) {
       new kplus.ConfigMap(this, 'ProxyEndpoints', {
         metadata: { name: DATA_PROXY_ENDPOINTS.configMap },
@@ -71,7 +76,7 @@ export class DataChart extends Chart {
         region: region.name,
         primaryRegion: config.primaryRegion,
         availabilityZones: region.availabilityZones,
-        instances: role === 'primary' ? sizing.primaryInstances : sizing.secondaryInstances,
+        instances: sizing.instances,
         subnetGroupName,
         securityGroupIds: [outputs.databaseSecurityGroupId],
         kmsKeyArn: outputs.databaseKmsKeyArn,

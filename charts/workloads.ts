@@ -49,15 +49,24 @@ export function imageVersion(image: string): string {
 }
 
 /**
+ * The region's RDS Proxy endpoints when the services connect through them: data.rdsProxy on and the
+ * region's data-access stack in the outputs (it is deployed after the databases). Otherwise undefined:
+ * the services use the cluster endpoint ACK exports, which serves them in both roles of a Region switch.
+ */
+export function proxiedEndpoints(config: PlatformConfig, outputs: RegionalOutputs): RegionalOutputs['proxyEndpoints'] {
+  return config.data.rdsProxy ? outputs.proxyEndpoints : undefined;
+}
+
+/**
  * The ConfigMap key a database client reads its host from. With the region's RDS Proxies: the primary's
  * clients use the proxy's default (read/write) endpoint; a secondary's use its READ_ONLY endpoint, the
  * only one that works on a secondary cluster ("requests that are sent to read/write endpoints fail",
  * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-gdb.html), their writes forwarded
- * by Aurora global write forwarding as with the reader endpoint before. Without proxies: the cluster
- * endpoint ACK exports (the writer in the primary, the reader in a secondary).
+ * by Aurora global write forwarding. Without proxies: the cluster endpoint ACK exports, in every region
+ * and role (charts/constructs/aurora-global-database.ts).
  */
 export function databaseHostRef(db: 'orders' | 'catalog', config: PlatformConfig, region: RegionConfig, outputs: RegionalOutputs): { name: string; key: string } {
-  if (!outputs.proxyEndpoints) return { name: DATA_ENDPOINTS.configMap, key: db === 'orders' ? DATA_ENDPOINTS.ordersDbHost : DATA_ENDPOINTS.catalogDbHost };
+  if (!proxiedEndpoints(config, outputs)) return { name: DATA_ENDPOINTS.configMap, key: db === 'orders' ? DATA_ENDPOINTS.ordersDbHost : DATA_ENDPOINTS.catalogDbHost };
   const primary = config.primaryRegion === region.name;
   return { name: DATA_PROXY_ENDPOINTS.configMap, key: DATA_PROXY_ENDPOINT_SOURCES[db][primary ? 'readWrite' : 'readOnly'].key };
 }
@@ -81,8 +90,8 @@ export function databaseHostRef(db: 'orders' | 'catalog', config: PlatformConfig
  *   gets neither the variable nor the mount: Go reads the system bundle file and directories itself, and the
  *   pod no longer depends on the rds-ca-bundle Secret.
  */
-function catalogTrust(outputs: RegionalOutputs): { env: EnvVar[]; secretFiles?: SecretFiles[] } {
-  if (outputs.proxyEndpoints) return { env: [] };
+function catalogTrust(config: PlatformConfig, outputs: RegionalOutputs): { env: EnvVar[]; secretFiles?: SecretFiles[] } {
+  if (proxiedEndpoints(config, outputs)) return { env: [] };
   return {
     env: [{ name: 'SSL_CERT_FILE', value: `${RDS_CA_DIRECTORY}/${RDS_CA_BUNDLE.key}` }],
     secretFiles: [{ secretName: RDS_CA_BUNDLE.kubernetesSecret, mountPath: RDS_CA_DIRECTORY }],
@@ -98,7 +107,7 @@ export function workloadSpecs(
   const out = outputs.regional;
   const secret = (name: string, key: string) => ({ name, key });
   const endpoint = (key: string) => ({ name: DATA_ENDPOINTS.configMap, key });
-  const catalogTls = catalogTrust(out);
+  const catalogTls = catalogTrust(config, out);
   const specs: WorkloadSpec[] = [
     {
       name: 'ui',

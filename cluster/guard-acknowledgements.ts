@@ -7,7 +7,7 @@
 import { windowAlarmIds } from './observability/slo-alarms';
 
 /** Which templates: the stacks by kind, or the nested stacks aws-cdk-lib's EKS module creates. */
-export type GuardTemplateKind = 'regional' | 'global' | 'health' | 'front-door' | 'eks-cluster-resource-provider' | 'eks-kubectl-provider';
+export type GuardTemplateKind = 'regional' | 'global' | 'health' | 'front-door' | 'region-switch' | 'eks-cluster-resource-provider' | 'eks-kubectl-provider';
 
 export interface GuardAcknowledgement {
   readonly templates: GuardTemplateKind;
@@ -24,6 +24,7 @@ export function guardTemplateKind(file: string): GuardTemplateKind {
   if (/KubectlProvider[0-9A-F]{8}\.nested\.template\.json$/.test(file)) return 'eks-kubectl-provider';
   if (file.endsWith('-global.template.json')) return 'global';
   if (file.endsWith('-health.template.json')) return 'health';
+  if (file.endsWith('-region-switch.template.json')) return 'region-switch';
   if (file.endsWith('-edge.template.json') || file.endsWith('-accelerator.template.json')) return 'front-door';
   return 'regional';
 }

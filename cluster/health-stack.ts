@@ -65,6 +65,9 @@ export class HealthStack extends Stack {
     subscribeOnCall(this.alarmTopic, config.observability.alerts);
     allowAlarmsToPublish(this.alarmTopic, config.accountId);
 
+    // The plan's vended check joins the home region's health only (the PRIMARY record): the SECONDARY's
+    // stays the region's own health, so it still takes over when the home fails.
+    const planCheck = (region: string) => (region === config.primaryRegion ? config.regionSwitch.healthCheckIds?.[region] : undefined);
     for (const region of config.regions) {
       const host = regionalHostname(config, region.name);
       const tag = (what: string) => [{ key: 'Name', value: `securecart-${config.name}-${region.name}${what}` }];
@@ -93,12 +96,17 @@ export class HealthStack extends Stack {
         healthCheckTags: tag('-shopper'),
       });
       // The region's health is both: Route 53 calls a calculated check healthy when at least
-      // HealthThreshold children are (Route 53 API reference, HealthCheckConfig.HealthThreshold).
-      const children = [reachable, sells];
+      // HealthThreshold children are (Route 53 API reference, HealthCheckConfig.HealthThreshold). The home
+      // region's (the PRIMARY record's) also needs the health check the Region switch plan vends for it,
+      // once configured: healthy while the plan has the home active, unhealthy once it activated the other
+      // region ("the primary Region's health check starts healthy; the passive Region starts unhealthy ...
+      // these states flip", ARC guide, route53-health-check-block.html). So DNS still fails over by itself
+      // when the home cannot serve, and the plan moves traffic (and fences the home) without a record change.
+      const children = [reachable.attrHealthCheckId, sells.attrHealthCheckId, ...(planCheck(region.name) ? [planCheck(region.name)!] : [])];
       const check = new route53.CfnHealthCheck(this, `RegionHealthCheck-${region.name}`, {
         healthCheckConfig: {
           type: 'CALCULATED',
-          childHealthChecks: children.map((c) => c.attrHealthCheckId),
+          childHealthChecks: children,
           healthThreshold: children.length,
         },
         healthCheckTags: tag(''),

@@ -12,8 +12,8 @@
 import { AZ_POWER_CONSTRUCT_PREFIX, DRILLS_CONSTRUCT_ID, POD_CPU_STRESS_CONSTRUCT_ID, POD_DELETE_CONSTRUCT_ID } from './fault-injection/construct-ids';
 
 export interface Acknowledgement {
-  /** Which stacks: one per region, its data-access stack (RDS Proxies), the global data stack or the health stack. */
-  readonly stacks: 'regional' | 'data-access' | 'global' | 'health' | 'front-door';
+  /** Which stacks: one per region, its data-access stack (RDS Proxies), the global data stack, the health stack, the front door or the Region switch plan. */
+  readonly stacks: 'regional' | 'data-access' | 'global' | 'health' | 'front-door' | 'region-switch';
   /** Construct paths of the resources, relative to the stack (`{anyRegion}` stands for a region's name). */
   readonly paths: string[];
   /** The AwsSolutions rule, e.g. AwsSolutions-IAM5. */
@@ -501,5 +501,23 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
     findings: ['Resource::*', 'Resource::arn:aws:dynamodb:{region}:{account}:table/awsbackup-restore-test*', 'Resource::arn:aws:rds:{region}:{account}:cluster:awsbackup-restore-test*', 'Action::kms:GenerateDataKey*'],
     reason:
       "Restore-test validator: backup:PutRestoreValidationResult has no resource type (Service Authorization Reference, AWS Backup); the restored clusters and tables have random names AWS Backup gives them, all starting with awsbackup-restore-test ('Restore testing inferred metadata'), so the describe/scan calls are limited to that prefix; GenerateDataKey* on the alert topic's key only, to publish a failed validation.",
+  },
+
+  // The ARC Region switch plan's execution role (cluster/region-switch/execution-role.ts).
+  {
+    stacks: 'region-switch',
+    paths: ['ExecutionRole/Role/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::arn:aws:arc-region-switch::{account}:plan/securecart-{env}:*'],
+    reason:
+      "This plan only: ARC appends an id of 6 characters it chooses at creation to the plan's ARN (plan/<name>:<id>, API_StartPlanExecution), so the role cannot name it without referring to the plan, which refers to the role. The ARC guide's sample grants GetPlan, GetPlanExecution and ListPlanExecutions on '*'.",
+  },
+  {
+    stacks: 'region-switch',
+    paths: ['ExecutionRole/Role/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::arn:aws:eks:{anyRegion}:{account}:access-entry/securecart-{env}-{anyRegion}/role/{account}/securecart-{env}-region-switch/*'],
+    reason:
+      "eks:ListAssociatedAccessPolicies on the role's own access entry in each cluster: EKS ends an access entry's ARN with a UUID it assigns (access-entry/<cluster>/role/<account>/<role>/<uuid>, Service Authorization Reference, Amazon EKS). The ARC guide's sample grants access-entry/<cluster>/*, every principal's entry.",
   },
 ];

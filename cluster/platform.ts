@@ -1,6 +1,7 @@
 import { App, Aspects, Fn, Stack } from 'aws-cdk-lib';
 import { FRONT_DOOR_STACK_REGION } from '../config/front-door';
-import { acceleratorStackName, dataAccessStackName, edgeStackName, globalStackName, healthStackName } from '../config/outputs';
+import { acceleratorStackName, dataAccessStackName, edgeStackName, globalStackName, healthStackName, regionSwitchStackName } from '../config/outputs';
+import { regionSwitchRoleArn } from '../config/region-switch';
 import { PlatformConfig } from '../config/schema';
 import { DataAccessStack } from './data-access/data-access-stack';
 import { AcceleratorStack } from './front-door/accelerator-stack';
@@ -12,13 +13,16 @@ import { NagScope } from './nag';
 import { clusterName, regionalShopperName } from './naming';
 import { GlobalDashboard } from './observability/global-dashboard';
 import { buildRegionalStack, RegionalStack } from './regional-stack';
+import { REGION_SWITCH_STACK_REGION, RegionSwitchScalingAccess, RegionSwitchStack } from './region-switch';
 
 export interface Platform {
   readonly regions: Record<string, RegionalStack>;
-  /** Each region's RDS Proxies, deployed once its databases exist. */
+  /** Each region's RDS Proxies, deployed once its databases exist; none unless data.rdsProxy is on. */
   readonly dataAccess: Record<string, DataAccessStack>;
   readonly globalData: GlobalDataStack;
   readonly health: HealthStack;
+  /** The ARC Region switch plan and its execution role (us-east-1), deployed before the regional stacks. */
+  readonly regionSwitch: RegionSwitchStack;
   /** The front door's stack, unless it is Route 53 alone (its records come from the clusters). */
   readonly frontDoor?: CloudFrontStack | AcceleratorStack;
   /** Every stack with what its cdk-nag acknowledgements need to know about it. */
@@ -59,11 +63,29 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
   // The regional web ACLs resolve CloudFront's origin-verify secret, which the global stack creates.
   if (globalData.originVerify) for (const region of config.regions) regions[region.name].stack.addDependency(globalData);
 
+  // The Region switch plan, and in each cluster an access entry that lets its role scale the shop. EKS
+  // needs the entry's principal to exist, so the regional stacks deploy after the role's stack; that stack
+  // names the clusters and databases by ARN only, so it needs nothing from them.
+  const regionSwitch = new RegionSwitchStack(app, regionSwitchStackName(config.name), {
+    config,
+    env: env(REGION_SWITCH_STACK_REGION),
+    stackName: regionSwitchStackName(config.name),
+    description: `SecureCart ${config.name}: ARC Region switch plan and its execution role`,
+    terminationProtection: true,
+    // The plan's objective is the budget the resilience report holds its modeled runs to.
+    recoveryTimeObjectiveMinutes: Math.ceil(config.budgets.regionSwitchSeconds / 60),
+  });
+  for (const region of config.regions) {
+    const regional = regions[region.name].stack;
+    new RegionSwitchScalingAccess(regional, 'RegionSwitchScalingAccess', { cluster: regional.getClusterInfo().cluster, principalArn: regionSwitchRoleArn(config), namespace: config.namespace });
+    regional.addDependency(regionSwitch);
+  }
+
   // The proxies of each region, once its databases exist (the data tier, from Argo CD and ACK, comes after
   // the regional stack): in the regional stack's VPC, opening its database security group, and reading the
   // credentials the global stack replicates into the region.
   const dataAccess: Record<string, DataAccessStack> = {};
-  for (const region of config.regions) {
+  for (const region of config.data.rdsProxy ? config.regions : []) {
     const regional = regions[region.name];
     const cluster = regional.stack.getClusterInfo().cluster;
     const name = dataAccessStackName(config.name, region.name);
@@ -129,10 +151,11 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
   const vars = (region: string, cluster?: string) => ({ region, account: config.accountId, env: config.name, cluster });
   const nagScopes: NagScope[] = [
     ...config.regions.map((r) => ({ stack: regions[r.name].stack as Stack, kind: 'regional' as const, vars: vars(r.name, clusterName(config, r.name)) })),
-    ...config.regions.map((r) => ({ stack: dataAccess[r.name] as Stack, kind: 'data-access' as const, vars: vars(r.name) })),
+    ...Object.keys(dataAccess).map((r) => ({ stack: dataAccess[r] as Stack, kind: 'data-access' as const, vars: vars(r) })),
     { stack: globalData, kind: 'global', vars: vars(config.regions[0].name) },
     { stack: health, kind: 'health', vars: vars(HEALTH_STACK_REGION) },
+    { stack: regionSwitch, kind: 'region-switch', vars: vars(REGION_SWITCH_STACK_REGION) },
     ...(frontDoor ? [{ stack: frontDoor as Stack, kind: 'front-door' as const, vars: vars(frontDoor.region) }] : []),
   ];
-  return { regions, dataAccess, globalData, health, frontDoor, nagScopes };
+  return { regions, dataAccess, globalData, health, regionSwitch, frontDoor, nagScopes };
 }

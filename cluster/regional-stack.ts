@@ -10,7 +10,7 @@ import { PlatformConfig, RegionConfig } from '../config/schema';
 import { ackElastiCachePolicy, ackRdsKeyStatement, ackRdsPolicy } from './ack-policies';
 import { CredentialsSyncAddOn } from './addons/credentials-sync';
 import { DeschedulerAddOn } from './addons/descheduler';
-import { ackValues, argoCdValues, coreDnsConfiguration, deschedulerValues, externalDnsValues, externalSecretsValues, karpenterValues, loadBalancerControllerValues, metricsServerValues } from './addons/high-availability';
+import { ackValues, argoCdValues, coreDnsConfiguration, deschedulerValues, externalDnsValues, externalSecretsValues, karpenterValues, kedaValues, loadBalancerControllerValues, metricsServerValues } from './addons/high-availability';
 import { GitOpsBootstrapAddOn } from './addons/gitops-bootstrap';
 import { healthCustomizations } from './addons/gitops-bootstrap/health-checks';
 import { dataSubnetGroupName } from '../config/data-access';
@@ -57,6 +57,8 @@ export const VERSIONS = {
   awsLoadBalancerController: '3.4.0',
   argoCd: '10.1.2',
   descheduler: '0.34.0',
+  /** KEDA chart 2.20.1 = KEDA 2.20.1 (kedacore/charts keda/Chart.yaml at v2.20.1), the Blueprints 1.19.0 default. */
+  keda: '2.20.1',
 } as const;
 
 /** The AWS Load Balancer Controller image chart 3.4.0 ships with (its appVersion). */
@@ -81,6 +83,11 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     version: k8sVersion,
     clusterName: name,
     endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...config.cluster.publicEndpointCidrs),
+    // The EKS API beside aws-auth: ARC Region switch scales the shop through an access entry
+    // (cluster/region-switch), which CONFIG_MAP clusters cannot have. An in-place update of an existing
+    // cluster, and one-way (EKS allows no return to CONFIG_MAP). aws-auth keeps working (node roles, the
+    // drills' mappings); the masters role moves to an access entry with AmazonEKSClusterAdminPolicy.
+    authenticationMode: eks.AuthenticationMode.API_AND_CONFIG_MAP,
     // Blueprints' default masters role trusts the whole account; this one trusts the operators' role only.
     mastersRole: blueprints.getResource(
       (context) => new iam.Role(context.scope, 'ClusterAdminRole', { assumedBy: new iam.ArnPrincipal(config.cluster.adminRoleArn), description: `cluster-admin of ${name}` }),
@@ -122,6 +129,10 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     }),
     new blueprints.addons.MetricsServerAddOn({ version: VERSIONS.metricsServer, values: metricsServerValues() }),
     new DeschedulerAddOn({ version: VERSIONS.descheduler, namespaces: [config.namespace], values: deschedulerValues() }),
+    // The shop's autoscaling (ScaledObjects: CPU, memory and scheduled floors). No IRSA role: the cpu,
+    // memory and cron scalers call no AWS API, and with irsaRoles empty the chart creates the operator's
+    // service account without one (eks-blueprints 1.19.0 dist/addons/keda/index.js deploy, populateValues).
+    new blueprints.addons.KedaAddOn({ version: VERSIONS.keda, irsaRoles: [], values: kedaValues() }),
     new blueprints.addons.KarpenterV1AddOn({
       version: VERSIONS.karpenter,
       interruptionHandling: true,
@@ -226,6 +237,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   hardenInterruptionQueue(stack);
   addKarpenterNodeClass(stack, { clusterName: name, amiAlias: VERSIONS.karpenterAmiAlias, tags: commonTags(config) });
   argoCdWaitsForNodes(stack);
+  gitOpsWaitsForKeda(stack);
   monitorSystemNodesEveryMinute(stack);
   fenceExternalDns(stack, config, region);
   const clusterInfo = stack.getClusterInfo();
@@ -287,6 +299,19 @@ function argoCdWaitsForNodes(stack: blueprints.EksBlueprint): void {
   const resource = chart.node.findChild('Resource').node.defaultChild as CfnResource;
   resource.addPropertyOverride('Wait', true);
   resource.addPropertyOverride('Timeout', `${ARGOCD_INSTALL_TIMEOUT.toSeconds()}s`);
+}
+
+/**
+ * The apps Application applies ScaledObjects, whose CRD the KEDA chart installs: hand the cluster to
+ * git once KEDA is there, so that no sync attempt fails on a kind the API server does not know yet
+ * (the Applications' retry would heal it, at the cost of failed attempts and backoff).
+ */
+function gitOpsWaitsForKeda(stack: blueprints.EksBlueprint): void {
+  const info = stack.getClusterInfo();
+  const keda = info.getProvisionedAddOn(blueprints.addons.KedaAddOn.name);
+  const bootstrap = info.getProvisionedAddOn('gitops-bootstrap'); // GitOpsBootstrapAddOn's id
+  if (!keda || !bootstrap) throw new Error('the KEDA or the GitOps bootstrap add-on is missing: review gitOpsWaitsForKeda');
+  bootstrap.node.addDependency(keda);
 }
 
 /**

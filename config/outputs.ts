@@ -8,6 +8,7 @@ import * as path from 'path';
 import { z } from 'zod';
 import { PROXIED_DATABASES, proxyName, readOnlyEndpointName } from './data-access';
 import { ConfigError, formatIssues } from './load';
+import { regionSwitchPlanName } from './region-switch';
 import { PlatformConfig } from './schema';
 
 /** Outputs of each regional stack, by the property name the charts use. */
@@ -65,6 +66,15 @@ export const DATA_ACCESS_OUTPUT_KEYS = {
   catalogProxyReadOnlyEndpoint: 'CatalogProxyReadOnlyEndpoint',
 } as const;
 
+/**
+ * Outputs of the Region switch stack (cluster/region-switch). Optional: an outputs file written before the
+ * stack existed has none, and nothing the charts render depends on it.
+ */
+export const REGION_SWITCH_OUTPUT_KEYS = {
+  /** The ARC Region switch plan (arn:aws:arc-region-switch::<account>:plan/<name>:<6 characters>). */
+  planArn: 'RegionSwitchPlanArn',
+} as const;
+
 /** Outputs of the global stack. */
 export const GLOBAL_OUTPUT_KEYS = {
   /** DynamoDB global table of carts (same name in every region). */
@@ -86,6 +96,8 @@ export type GlobalOutputs = { readonly [K in keyof typeof GLOBAL_OUTPUT_KEYS]: s
 export interface PlatformOutputs {
   readonly global: GlobalOutputs;
   readonly regions: { readonly [region: string]: RegionalOutputs };
+  /** The Region switch plan. @default none: the region-switch stack's outputs are not in the file */
+  readonly regionSwitchPlanArn?: string;
 }
 
 /** The stack holding the Route 53 health checks (in us-east-1, where their metrics are). */
@@ -108,6 +120,10 @@ export function dataAccessStackName(env: string, region: string): string {
 }
 export function globalStackName(env: string): string {
   return `securecart-${env}-global`;
+}
+/** The ARC Region switch plan and its execution role (in us-east-1, the Region switch control plane's region). */
+export function regionSwitchStackName(env: string): string {
+  return `securecart-${env}-region-switch`;
 }
 
 /** Where `cdk deploy --outputs-file` writes, and where the charts read, an environment's outputs. */
@@ -189,8 +205,28 @@ export function loadOutputs(config: PlatformConfig, file: string = defaultOutput
       } as unknown as RegionalOutputs;
     }
   }
+  const regionSwitchPlanArn = readRegionSwitchPlanArn(stacks, config.name, config.accountId, problems);
   if (problems.length || !g) throw new ConfigError(file, problems);
-  return { global: { cartsTableName: g.CartsTableName }, regions };
+  return { global: { cartsTableName: g.CartsTableName }, regions, ...(regionSwitchPlanArn ? { regionSwitchPlanArn } : {}) };
+}
+
+/**
+ * The plan's ARN from the region-switch stack, or undefined when that stack is not in the file. When it is,
+ * the ARN must name this environment's plan in this account (the ARN form of ARC's StartPlanExecution).
+ */
+function readRegionSwitchPlanArn(stacks: Record<string, unknown>, env: string, accountId: string, problems: string[]): string | undefined {
+  const stack = regionSwitchStackName(env);
+  if (!(stack in stacks)) return undefined;
+  const key = REGION_SWITCH_OUTPUT_KEYS.planArn;
+  const value = (stacks[stack] as Record<string, unknown> | null)?.[key];
+  const plan = regionSwitchPlanName(env);
+  const shape = `arn:aws:arc-region-switch::${accountId}:plan/${plan}:<6 characters>`;
+  if (typeof value !== 'string' || !new RegExp(`^arn:aws[a-zA-Z-]*:arc-region-switch::${accountId}:plan/${plan}:[a-z0-9]{6}$`).test(value)) {
+    const what = value === undefined ? 'required output is missing' : `${JSON.stringify(value)} is not the plan ARN`;
+    problems.push(`${stack}.${key}: ${what}: expected ${shape}; redeploy ${stack} with --outputs-file`);
+    return undefined;
+  }
+  return value;
 }
 
 /**

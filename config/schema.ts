@@ -7,6 +7,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { LOG_RETENTION_DAYS, observabilitySchema } from './observability';
+import { checkSchedules, scheduleSchema } from './schedules';
 import { isShopPath, SHOP_PATHS } from './shop-paths';
 
 /** Kubernetes versions the clusters may run: those the pinned add-ons and schemas were checked against. */
@@ -331,22 +332,31 @@ const cluster = z
   })
   .strict();
 
-const database = z
+/** Keys replaced by `instances` when the regions became interchangeable (issue 15): say so, not "unrecognized key". */
+const RENAMED_DATABASE_KEYS = ['primaryInstances', 'secondaryInstances'] as const;
+
+const database = z.preprocess((value, ctx) => {
+  if (value && typeof value === 'object') {
+    for (const key of RENAMED_DATABASE_KEYS.filter((k) => k in value)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: 'was replaced by instances (the same in every region, since either region may hold the writer after a Region switch): remove primaryInstances and secondaryInstances, set instances (at least 2)' });
+    }
+    if (RENAMED_DATABASE_KEYS.some((k) => k in value)) return z.NEVER;
+  }
+  return value;
+}, z
   .object({
     /** Aurora engine version, pinned (the secondary region runs the same). */
     engineVersion: z.string().regex(/^\d+(\.[\w-]+)+$/, 'must be a pinned Aurora engine version such as "16.6" or "8.0.mysql_aurora.3.08.0"'),
     /** Instance class of every instance. @default db.r6g.large */
     instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an RDS instance class such as "db.r6g.large"').default('db.r6g.large'),
-    /** Instances in the primary region, each in its own AZ (writer + readers). At least 2: Multi-AZ. @default 2 */
-    primaryInstances: z
-      .number()
-      .int()
-      .min(2, 'must be at least 2: a single instance puts the primary database in a single AZ (no Multi-AZ failover)')
-      .default(2),
-    /** Instances in each secondary region (readers, promotable). @default 1 */
-    secondaryInstances: z.number().int().min(1, 'must be at least 1: a secondary region needs an instance to promote').default(1),
+    /**
+     * Instances of the database in every region, each in its own AZ. The same in every region: after a
+     * Region switch (cluster/region-switch) the other region holds the writer without a change in git,
+     * so it must already be Multi-AZ (a writer and a reader to fail over to). At least 2. @default 2
+     */
+    instances: z.number().int().min(2, 'must be at least 2: a single instance puts the database in a single AZ (no Multi-AZ failover), in whichever region holds the writer').default(2),
   })
-  .strict();
+  .strict());
 
 /**
  * AWS Backup of the stateful resources of each region (Aurora clusters, the carts table's replica, the
@@ -423,6 +433,17 @@ const data = z
      * @default 7
      */
     backupRetentionDays: z.number().int().min(7, 'must be at least 7 days').max(35, 'must be at most 35 days (the RDS limit)').default(7),
+    /**
+     * Put an RDS Proxy in front of each region's clusters (cluster/data-access) and have the services
+     * connect through it. Off: the services use their own region's cluster endpoint, the one endpoint
+     * that serves them in both roles, so a Region switch needs no restart and no change in git (a
+     * proxy's read/write endpoint fails on a secondary cluster and its read-only endpoint cannot write on
+     * a primary: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-gdb.html). On:
+     * faster Multi-AZ failover and pooling, but after a switch every region's clients must be moved to
+     * the other proxy endpoint by a render and a restart (docs/operations.md, "RDS Proxy").
+     * @default false
+     */
+    rdsProxy: z.boolean().default(false),
     /** AWS Backup: plans, locked vaults with cross-region copies, restore tests (cluster/data-protection). */
     backup: backup.default({}),
     /** orders' PostgreSQL (Aurora PostgreSQL global database). */
@@ -485,6 +506,13 @@ const budgets = z
      * zone (a person's decision and commit) included. @default 900
      */
     zoneLossRecoverySeconds: z.number().int().positive().default(900),
+    /**
+     * Longest modeled duration of the Region switch plan (cluster/region-switch), from its approval to
+     * customers' writes reaching the other region, for both a planned switchover and an unplanned
+     * failover: the region-loss RTO of order writes once a person has approved. The approval itself is
+     * not in it. Also the plan's recovery time objective. @default 900
+     */
+    regionSwitchSeconds: z.number().int().positive().default(900),
   })
   .strict();
 
@@ -502,6 +530,48 @@ const drills = z
      * window only, and back off afterwards. @default false
      */
     allowPodFaults: z.boolean().default(false),
+  })
+  .strict();
+
+/** An IAM role ARN (the aws partitions), for the roles the platform names in its config. */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+/** A Route 53 health check id (a UUID). */
+const HEALTH_CHECK_ID = /^[0-9a-f-]{36}$/;
+/** Minutes an ARC Region switch step may run (the API's floor is 1; it publishes no ceiling). */
+const stepMinutes = (fallback: number) => z.number().int('must be a whole number of minutes').min(1, 'must be at least 1 minute (the ARC Region switch floor)').default(fallback);
+
+/**
+ * The ARC Region switch plan (cluster/region-switch): who approves an execution, how long each step
+ * may take, and the health checks the plan vends for the DNS records.
+ */
+const regionSwitch = z
+  .object({
+    /**
+     * IAM role whose users may approve (or decline) an execution's approval step. ARC requires it to be
+     * in the account that owns the plan (manual-approval-block.html).
+     * @default cluster.adminRoleArn
+     */
+    approverRoleArn: z.string().regex(ROLE_ARN, 'must be an IAM role ARN such as "arn:aws:iam::111122223333:role/region-switch-approvers"').optional(),
+    /** Minutes each step may take before the execution pauses for a person (retry, skip or cancel). */
+    timeouts: z
+      .object({
+        /** The approval step: how long the plan waits for a person. @default 60 */
+        approvalMinutes: stepMinutes(60),
+        /** The EKS scaling step: until the activated region's Deployments have their replicas ready. @default 20 */
+        scalingMinutes: stepMinutes(20),
+        /** Each Aurora global database's switchover (or failover). @default 30 */
+        databaseMinutes: stepMinutes(30),
+        /** The Route 53 health check step. @default 10 */
+        dnsMinutes: stepMinutes(10),
+      })
+      .strict()
+      .default({}),
+    /**
+     * Per region, the Route 53 health check the plan vends for the region's DNS record, as listed by
+     * `aws arc-region-switch list-route53-health-checks --plan-arn <arn>` after the plan's first deploy.
+     * @default none (the records keep the platform's own health checks until they are set)
+     */
+    healthCheckIds: z.record(z.string(), z.string().regex(HEALTH_CHECK_ID, 'must be a Route 53 health check id (36 characters: hex digits and dashes), as listed by "aws arc-region-switch list-route53-health-checks"')).optional(),
   })
   .strict();
 
@@ -536,8 +606,12 @@ export const platformConfigSchema = z
      */
     regions: z.array(region).min(2, 'needs at least 2 regions: the shop must survive a region loss'),
     /**
-     * The active region: it takes the public traffic (Route 53 PRIMARY) and holds the databases' writers.
-     * Promoting another region changes this one field.
+     * The home region: it takes the public traffic and holds the databases' writers unless the Region
+     * switch plan (cluster/region-switch) has activated the other region. Its record is the Route 53
+     * PRIMARY, and its cluster created the global databases and keeps their GlobalCluster objects, master
+     * credentials and RPO bound for their life (ACK must not see them move: docs/architecture.md, "Region
+     * switch"). A switch does not change it: which region is active is the plan's state in AWS, and git
+     * renders the same manifests either way.
      * @default the first region
      */
     primaryRegion: z.string().optional(),
@@ -548,6 +622,8 @@ export const platformConfigSchema = z
     data,
     /** AWS Fault Injection Service drills (npm run drill). */
     drills: drills.default({}),
+    /** The ARC Region switch plan that activates a region (cluster/region-switch). */
+    regionSwitch: regionSwitch.default({}),
     /** Traces, SLOs and their burn-rate alarms, alert subscriptions, telemetry retention. */
     observability: observabilitySchema.default({}),
     /** What the resilience report holds the rendered platform to (npm run resilience fails beyond them). */
@@ -560,9 +636,17 @@ export const platformConfigSchema = z
       return value;
     }, budgets.default({})),
     services: z.object(Object.fromEntries(SERVICE_NAMES.map((n) => [n, service])) as Record<ServiceName, typeof service>).strict(),
+    /**
+     * Scheduled capacity: floors raised before known peaks and lowered after them, through KEDA's cron
+     * scaler beside the CPU and memory targets (config/schedules.ts, docs/operations.md "Scheduled capacity").
+     * @default []
+     */
+    schedules: z.array(scheduleSchema).default([]),
   })
   .strict()
   .superRefine(checkRegions)
+  .superRefine((c, ctx) => checkSchedules(c, ctx, cpuMillis))
+  .superRefine(checkRegionSwitch)
   .transform(withDefaultZones);
 
 /** A region with its Availability Zones filled in. */
@@ -590,19 +674,20 @@ function checkRegions(
     primaryRegion?: string;
     services: Record<string, { regions: Record<string, unknown> }>;
     cluster: { systemNodes: { minSize: number } };
-    data: { orders: { primaryInstances: number }; catalog: { primaryInstances: number } };
+    data: { orders: { instances: number }; catalog: { instances: number } };
   },
   ctx: z.RefinementCtx,
 ): void {
-  const primary = c.primaryRegion ?? c.regions[0]?.name;
   if (c.primaryRegion !== undefined && !c.regions.some((r) => r.name === c.primaryRegion)) {
     ctx.addIssue({ code: 'custom', path: ['primaryRegion'], message: `"${c.primaryRegion}" is not one of the regions (${c.regions.map((r) => r.name).join(', ')}): name one of them, or add the region` });
   }
-  const primaryZones = c.regions.find((r) => r.name === primary)?.availabilityZones?.length ?? 3;
   for (const db of ['orders', 'catalog'] as const) {
-    if (c.data[db].primaryInstances > primaryZones) {
-      ctx.addIssue({ code: 'custom', path: ['data', db, 'primaryInstances'], message: `${c.data[db].primaryInstances} instances exceed the primary region's ${primaryZones} AZs: use at most ${primaryZones}, one per AZ` });
-    }
+    c.regions.forEach((r, i) => {
+      const zones = r.availabilityZones?.length ?? 3;
+      if (c.data[db].instances > zones) {
+        ctx.addIssue({ code: 'custom', path: ['data', db, 'instances'], message: `${c.data[db].instances} instances exceed the ${zones} AZs of regions.${i} (${r.name}): use at most ${zones}, one per AZ` });
+      }
+    });
   }
   const mostZones = Math.max(...c.regions.map((r) => r.availabilityZones?.length ?? 3));
   if (c.cluster.systemNodes.minSize < mostZones) {
@@ -667,6 +752,26 @@ function checkRegions(
         ctx.addIssue({ code: 'custom', path: ['services', svc, 'regions', name], message: `sizes region "${name}", which is not in regions: remove it or add the region` });
       }
     }
+  }
+}
+
+/** The Region switch settings against the regions and the account: names that exist, a role the plan's account owns. */
+function checkRegionSwitch(
+  c: { accountId: string; regions: Array<{ name: string }>; cluster: { adminRoleArn: string }; regionSwitch: { approverRoleArn?: string; healthCheckIds?: Record<string, string> } },
+  ctx: z.RefinementCtx,
+): void {
+  const names = c.regions.map((r) => r.name);
+  for (const region of Object.keys(c.regionSwitch.healthCheckIds ?? {})) {
+    if (!names.includes(region)) {
+      ctx.addIssue({ code: 'custom', path: ['regionSwitch', 'healthCheckIds', region], message: `"${region}" is not one of the regions (${names.join(', ')}): key each health check id by the region the plan vended it for` });
+    }
+  }
+  // "The IAM role must be within the account that is the owner of the plan" (ARC, manual approval block).
+  const approver = c.regionSwitch.approverRoleArn ?? c.cluster.adminRoleArn;
+  const account = /^arn:[^:]+:iam::(\d{12}):/.exec(approver)?.[1];
+  if (account !== undefined && /^\d{12}$/.test(c.accountId) && account !== c.accountId) {
+    const path = c.regionSwitch.approverRoleArn === undefined ? ['cluster', 'adminRoleArn'] : ['regionSwitch', 'approverRoleArn'];
+    ctx.addIssue({ code: 'custom', path, message: `${approver} is in account ${account}, not accountId ${c.accountId}: ARC approves a Region switch only with a role of the plan's own account; set regionSwitch.approverRoleArn to one` });
   }
 }
 

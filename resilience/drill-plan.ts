@@ -7,7 +7,8 @@ import { DRILL_SCENARIOS, DrillScenario, drillMinutes, drillOutputKey, STOP_INST
 import { regionalStackName } from '../config/outputs';
 import { launchableZones } from '../config/karpenter';
 import { cpuMillis, PlatformConfig, SERVICE_NAMES } from '../config/schema';
-import { evictionsAllowed, scaleOut, ScaleUpBehavior } from './capacity';
+import { evictionsAllowed, scaleOut } from './capacity';
+import { renderedAutoscaler } from './schedules';
 import { FIGURES } from './figures';
 import { buildReport, Rendered, ResilienceReport } from './report';
 import { nodePoolZones, RenderedObject, zoneLossScenarios } from './zone-loss-scenarios';
@@ -187,8 +188,7 @@ function cpuStressPrediction(config: PlatformConfig, objects: RenderedObject[], 
   const rows = report.services
     .filter((s) => s.region === region)
     .map((s) => {
-      const hpa = find(objects, 'HorizontalPodAutoscaler', s.service);
-      const up = scaleOut(hpa.spec.behavior.scaleUp as ScaleUpBehavior, s.minReplicas, s.maxReplicas);
+      const up = scaleOut(renderedAutoscaler(objects, s.service).behavior.scaleUp, s.minReplicas, s.maxReplicas);
       const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === s.service);
       const atMax = FIGURES.metricsToDecision.seconds + up.seconds + FIGURES.karpenterNode.seconds + FIGURES.podStart.seconds;
       return `| ${s.service} | ${s.minReplicas} → ${s.maxReplicas} | ${up.path.join(' → ')} | ${atMax} s | ${pdb ? evictionsAllowed(pdb.spec, s.maxReplicas) : '-'} |`;

@@ -4,7 +4,11 @@
  */
 export const FIGURES = {
   auroraGlobalLag: { seconds: 1, source: 'Aurora global database: cross-region replication lag typically under 1 second (Aurora User Guide, "Using Amazon Aurora global databases")' },
-  auroraGlobalFailover: { seconds: 60, source: 'Aurora global database: managed cross-region failover/switchover typically completes in about a minute (RTO, Aurora User Guide)' },
+  auroraGlobalFailover: {
+    seconds: 180,
+    source:
+      'Aurora global database: "Typically, the chosen secondary cluster assumes the primary role within a few minutes" and RTO "can be in the order of minutes" (Aurora User Guide, "Using switchover or failover in Amazon Aurora Global Database", aurora-global-database-disaster-recovery.html); AWS publishes no figure for a switchover, which waits for the secondary to catch up and then changes roles the same way. The model reads "a few minutes" as 3',
+  },
   auroraMultiAzFailover: { seconds: 30, source: 'Aurora Multi-AZ: writer failover to a reader in another AZ typically completes within 30 seconds; storage is replicated over 3 AZs (RPO 0)' },
   crossRegionReplicaPromotion: { seconds: 300, source: 'RDS cross-region read replica: promotion takes minutes; RPO is the replica lag (seconds to minutes)' },
   dynamoGlobalLag: { seconds: 1, source: 'DynamoDB global tables: replication typically within a second; every replica accepts writes (RTO 0)' },

@@ -11,13 +11,15 @@ import { cpuMillis, PlatformConfig, SERVICE_NAMES, ServiceName } from '../config
 import { DATA_PROXY_ENDPOINTS, EXTERNAL_DNS_PREFIX } from '../charts/constants';
 import { FrontDoorFailover, frontDoorFailover, frontDoorViolations } from './front-door';
 import { FIGURES } from './figures';
+import { regionSwitchModel, SwitchModel } from './region-switch';
 import { ProxyFailover, proxyFailover, RECOVERY_FIGURES, RecoveryScenario, recoveryScenarios } from './recovery';
 import { nodePoolZones, platformComponentRows, platformViolations, PlatformComponentRow, unreachableToleration, zoneLossScenarios, ZoneLossScenario, zoneLossTimings, zoneSpreadOf } from './zone-loss-scenarios';
 import { Mitigation, PlacedPod, ZoneLossCase, zoneLossTimeline, ZoneLossTimeline } from './zone-loss';
 import { launchableZones } from '../config/karpenter';
 
 export { FIGURES } from './figures';
-import { evictionsAllowed, scaleOut, ScaleUpBehavior, zoneDistribution, ZoneSpread } from './capacity';
+import { evictionsAllowed, scaleOut, zoneDistribution, ZoneSpread } from './capacity';
+import { PeakRegionInput, renderedAutoscaler, ScheduledPeak, scheduledPeaks, scheduledPeakViolations } from './schedules';
 
 /** A rendered object, as much of it as the report reads. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -84,6 +86,10 @@ export interface ResilienceReport {
   readonly recovery: RecoveryScenario[];
   /** A writer failover as clients see it, through RDS Proxy when the services use one (null: they do not). */
   readonly proxy: ProxyFailover | null;
+  /** The Region switch plan's modeled runs: each target region, graceful and ungraceful. */
+  readonly regionSwitch: SwitchModel[];
+  /** Each schedule's window per region: the raised floors and what an AZ loss in it leaves (resilience/schedules.ts). */
+  readonly scheduledPeaks: ScheduledPeak[];
   readonly markdown: string;
 }
 
@@ -122,7 +128,8 @@ const find = (objects: Rendered[], kind: string, name: string) => {
 /** AZ loss, drains and scale-out of one service in one region, from its rendered objects. */
 function analyseService(config: PlatformConfig, region: string, objects: Rendered[], service: ServiceName): ServiceRegionResult {
   const deployment = find(objects, 'Deployment', service);
-  const hpa = find(objects, 'HorizontalPodAutoscaler', service);
+  // The ScaledObject: KEDA makes the HPA from it, with its bounds and behavior.
+  const hpa = renderedAutoscaler(objects, service);
   const podLabels = deployment.spec.template.metadata.labels as Record<string, string>;
   const pdb = objects.find(
     (o) => o.kind === 'PodDisruptionBudget' && Object.entries(o.spec.selector.matchLabels as Record<string, string>).every(([k, v]) => podLabels[k] === v),
@@ -131,12 +138,12 @@ function analyseService(config: PlatformConfig, region: string, objects: Rendere
   const liveZones = launchableZones(config.regions.find((r) => r.name === region)!);
   const zoneRule = zoneSpreadOf(deployment);
   const spread: ZoneSpread = { zones: liveZones.length, maxSkew: zoneRule.maxSkew, whenUnsatisfiable: zoneRule.whenUnsatisfiable };
-  const min = hpa.spec.minReplicas as number;
-  const max = hpa.spec.maxReplicas as number;
+  const min = hpa.minReplicas;
+  const max = hpa.maxReplicas;
   const atMin = zoneDistribution(min, spread);
   const cpu = cpuMillis(deployment.spec.template.spec.containers[0].resources.requests.cpu);
   const required = config.services[service].regions[region].requiredReplicas ?? min;
-  const up = scaleOut(hpa.spec.behavior.scaleUp as ScaleUpBehavior, min, max);
+  const up = scaleOut(hpa.behavior.scaleUp, min, max);
   return {
     service,
     region,
@@ -165,6 +172,28 @@ function analyseService(config: PlatformConfig, region: string, objects: Rendere
   };
 }
 
+/** Each region's services as the scheduled peaks need them, from the rendered Deployments and ScaledObjects. */
+function peakInputs(config: PlatformConfig, rendered: Record<string, Rendered[]>): PeakRegionInput[] {
+  return config.regions.map((r) => ({
+    region: r.name,
+    karpenterCpuLimit: config.cluster.karpenterCpuLimit,
+    services: SERVICE_NAMES.map((service) => {
+      const deployment = find(rendered[r.name], 'Deployment', service);
+      const hpa = renderedAutoscaler(rendered[r.name], service);
+      const rule = zoneSpreadOf(deployment);
+      return {
+        service,
+        minReplicas: hpa.minReplicas,
+        maxReplicas: hpa.maxReplicas,
+        requiredReplicas: config.services[service].regions[r.name].requiredReplicas ?? hpa.minReplicas,
+        cpuMillis: cpuMillis(deployment.spec.template.spec.containers[0].resources.requests.cpu),
+        spread: { zones: launchableZones(r).length, maxSkew: rule.maxSkew, whenUnsatisfiable: rule.whenUnsatisfiable },
+        floors: hpa.floors,
+      };
+    }),
+  }));
+}
+
 /** The public-hostname record each region's rendered Ingresses ask external-dns for. */
 export function publicRecords(rendered: Record<string, Rendered[]>, publicHost: string): PublicRecord[] {
   return Object.entries(rendered).flatMap(([region, objects]) =>
@@ -186,6 +215,8 @@ export function publicRecords(rendered: Record<string, Rendered[]>, publicHost: 
 
 /** Topology of each data store, read from the rendered ACK objects, and what a loss costs. */
 function analyseData(config: PlatformConfig, rendered: Record<string, Rendered[]>): DataStore[] {
+  const standby = config.regions.find((r) => r.name !== config.primaryRegion)!.name;
+  const switchFailover = regionSwitchModel(config, config.regionSwitch.timeouts, standby, 'ungraceful');
   const db = (name: 'orders' | 'catalog', engine: string): DataStore => {
     const clusters = Object.entries(rendered).flatMap(([region, objects]) => objects.filter((o) => o.kind === 'DBCluster' && o.metadata.name === name).map((c) => ({ region, c })));
     const primary = clusters.find((x) => x.region === config.primaryRegion);
@@ -201,7 +232,7 @@ function analyseData(config: PlatformConfig, rendered: Record<string, Rendered[]
       const group = (rendered[config.primaryRegion] ?? []).find((o) => o.kind === 'DBClusterParameterGroup' && o.spec.name === primary?.c.spec.dbClusterParameterGroupName);
       const bound = group?.spec.parameterOverrides?.['rds.global_db_rpo'];
       const topology = `Aurora global database over ${clusters.length} regions, ${azs} AZs in the primary`;
-      const regionRto = `~${FIGURES.auroraGlobalFailover.seconds} s once promoted (npm run data:promote: a human decision)`;
+      const regionRto = `writes back ${switchFailover.writesBackSeconds} s after the Region switch plan is approved (a person's decision, not modeled): scaling, then the failover (~${FIGURES.auroraGlobalFailover.seconds} s)`;
       if (bound !== undefined) return { store: `${name} (${engine})`, topology, azLoss, regionRpoSeconds: Number(bound), regionRpoEnforced: true, regionRto };
       return {
         store: `${name} (${engine})`,
@@ -292,7 +323,8 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
   const violations: string[] = [];
   const services = config.regions.flatMap((r) => SERVICE_NAMES.map((s) => analyseService(config, r.name, rendered[r.name], s)));
 
-  for (const s of services.filter((x) => x.primary)) {
+  // Every region: either may be the active one after a Region switch, with no change in git.
+  for (const s of services) {
     if (s.survivingPercentOfRequired < config.budgets.azLossCapacityPercent) {
       const needed = Math.ceil((config.budgets.azLossCapacityPercent / 100) * s.required);
       violations.push(
@@ -316,6 +348,11 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
       }
     }
   }
+
+  // Scheduled peaks, in every region a schedule raises (a schedule raises floors where it expects the load).
+  const peaks = peakInputs(config, rendered);
+  const scheduled = scheduledPeaks(peaks);
+  violations.push(...scheduledPeakViolations(scheduled, peaks, config.budgets.azLossCapacityPercent));
 
   const zoneCount = launchableZones(config.regions.find((r) => r.name === config.primaryRegion)!).length;
   const platform = platformComponentRows(zoneCount);
@@ -345,8 +382,8 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
   const regionLoss = SERVICE_NAMES.map((service) => {
     const s = services.find((x) => x.service === service && x.region === standby)!;
     const fullSize = services.find((x) => x.service === service && x.primary)!.minReplicas;
-    const hpa = find(rendered[standby], 'HorizontalPodAutoscaler', service);
-    const hpaSeconds = fullSize > s.minReplicas ? scaleOut(hpa.spec.behavior.scaleUp, s.minReplicas, fullSize).seconds : 0;
+    const hpa = renderedAutoscaler(rendered[standby], service);
+    const hpaSeconds = fullSize > s.minReplicas ? scaleOut(hpa.behavior.scaleUp, s.minReplicas, fullSize).seconds : 0;
     const readySeconds = FIGURES.metricsToDecision.seconds + hpaSeconds + FIGURES.karpenterNode.seconds + FIGURES.podStart.seconds;
     return { service, standbyMin: s.minReplicas, fullSize, hpaSeconds, readySeconds };
   });
@@ -365,8 +402,19 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
   // The services use RDS Proxy where the region renders its endpoints (charts/data-chart.ts).
   const proxied = Object.values(rendered).every((objects) => objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === DATA_PROXY_ENDPOINTS.configMap));
   const proxy = proxied ? proxyFailover() : null;
-  const markdown = renderMarkdown(config, { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy });
-  return { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy, markdown };
+
+  // The region-loss RTO of order writes is the plan's run after its approval: every direction, both modes.
+  const regionSwitch = config.regions.flatMap((r) => (['graceful', 'ungraceful'] as const).map((mode) => regionSwitchModel(config, config.regionSwitch.timeouts, r.name, mode)));
+  for (const run of regionSwitch.filter((x) => x.seconds > config.budgets.regionSwitchSeconds)) {
+    violations.push(
+      `Region switch to ${run.target} (${run.mode}): the plan runs ${run.seconds} s after its approval, above budgets.regionSwitchSeconds ${config.budgets.regionSwitchSeconds} s: ${run.steps
+        .filter((x) => x.seconds)
+        .map((x) => `${x.block} ${x.seconds} s`)
+        .join(', ')}; the slowest step is the one to shorten, or raise the budget`,
+    );
+  }
+  const markdown = renderMarkdown(config, { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy, regionSwitch, scheduledPeaks: scheduled });
+  return { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy, regionSwitch, scheduledPeaks: scheduled, markdown };
 }
 
 function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markdown'>): string {
@@ -405,6 +453,7 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     '"drain evicts" is what the PodDisruptionBudget lets a node drain (or Karpenter consolidation) take at once at min scale: at least 1, so drains never block. "min→max" is the fastest scale-out the HPA behavior allows (no stabilization, the larger of +100 % and +4 pods every 15 s), before metrics lag and pod start.',
     '',
     ...zoneLossMarkdown(config, r),
+    ...scheduledPeaksMarkdown(config, r.scheduledPeaks),
     '## Losing the primary region',
     '',
     ...frontDoorMarkdown(config, r),
@@ -448,6 +497,7 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     `Budget: order data RPO ≤ ${config.budgets.orderDataRpoSeconds} s on a region loss, checked against the bound Aurora enforces, not the typical lag. A planned switchover loses nothing; an unplanned failover loses what had not replicated yet, at most the bound. The bound has a price: when the standby stops replicating (its region lost, or the link), the primary blocks order commits once the lag reaches it, until replication resumes or the bound is lifted (docs/operations.md). The standby's lag alarms (AuroraGlobalDBRPOLag for orders, AuroraGlobalDBReplicationLag for catalog) fire at ${config.data.replicationLagAlarmSeconds} s.`,
     '',
     ...proxyMarkdown(r.proxy),
+    ...regionSwitchMarkdown(config, r.regionSwitch),
     '## Recovering data that replication cannot save',
     '',
     `Replication copies a bad migration, a deleted table or a malicious delete to every region within a second. Each region backs up what it holds with AWS Backup (cluster/data-protection): continuous backups of the Aurora clusters for ${config.data.backupRetentionDays} days (DynamoDB keeps its own point-in-time recovery as long), daily backups kept ${config.data.backup.dailyRetentionDays} days and monthly ones kept ${config.data.backup.monthlyRetentionDays} days (DynamoDB's in cold storage after ${config.data.backup.coldStorageAfterDays} days; AWS Backup has no cold tier for Aurora, whose monthly snapshots stay warm), copied to the other region's vault. Vaults are locked in compliance mode. Restore tests restore the latest recovery point of every cluster and table, the other region's copies included, on \`${config.data.backup.restoreTesting.schedule}\` and report whether each came up.`,
@@ -465,7 +515,69 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
   ].join('\n');
 }
 
+/** Each schedule's window, per region: the floors, their spread, what an AZ loss leaves, the CPU they request. */
+function scheduledPeaksMarkdown(config: PlatformConfig, peaks: ScheduledPeak[]): string[] {
+  const budget = config.budgets.azLossCapacityPercent;
+  const intro = [
+    '## Scheduled peaks',
+    '',
+    `\`schedules\` in the config raise floors before known peaks and lower them after (docs/operations.md, "Scheduled capacity"): a KEDA cron trigger beside the raised service's CPU and memory targets, read here from the rendered ScaledObjects. Between start and end the HPA runs at least the floor and still scales above it on CPU and memory; Karpenter adds the nodes. What a peak needs is taken as the floor less the headroom the service keeps at its normal floor (requiredReplicas of minReplicas): ceil(floor × required / min). Budget: ${budget} % of it survives the loss of the fullest AZ, as for the normal floors.`,
+    '',
+  ];
+  if (peaks.length === 0) return [...intro, 'No schedule is configured: the floors are the services\' minReplicas around the clock.', ''];
+  const names = [...new Set(peaks.map((p) => p.schedule))];
+  return [
+    ...intro,
+    ...names.flatMap((name) => {
+      const windows = peaks.filter((p) => p.schedule === name);
+      const first = windows[0];
+      return [
+        `### ${name}: \`${first.start}\` to \`${first.end}\` (${first.timezone})`,
+        '',
+        '| region | service | floor: normal → peak | pods per AZ | survivors of the worst AZ loss | of what the peak needs | of the peak floor | of the normal requirement |',
+        '|---|---|---|---|---|---|---|---|',
+        ...windows.flatMap((p) =>
+          p.services.map(
+            (s) =>
+              `| ${p.region} | ${s.service} | ${s.normalFloor} → ${s.floor} | ${s.perZone.join('/')} | ${s.survivors} | ${s.survivingPercentOfPeakRequired} % of ${s.peakRequired}${s.survivors * 100 >= budget * s.peakRequired ? ' ✓' : ' ✗'} | ${s.survivingPercentOfFloor} % | ${s.survivingPercentOfRequired} % of ${s.required} |`,
+          ),
+        ),
+        '',
+        ...windows.map(
+          (p) =>
+            `Requests at the floors in ${p.region}, every service of the shop at its floor during the window: ${p.cpuMillis / 1000} vCPU of Karpenter's on-demand ceiling of ${p.karpenterCpuLimit} (${Math.round(p.cpuMillis / (p.karpenterCpuLimit * 10))} %)${p.cpuMillis <= p.karpenterCpuLimit * 1000 ? '' : ', **above it**'}; the trace collector and the nodes' own pods come on top.`,
+        ),
+        '',
+      ];
+    }),
+    'With a zone evacuated (regions[].evacuatedZones) the floors spread over the zones left, as computed here. The replacements of the pods an AZ loss takes follow the zone-loss timelines above; the HPA keeps asking for the floor throughout.',
+    '',
+  ];
+}
+
 /** What RDS Proxy changes in a database failover, when the services use it. */
+function regionSwitchMarkdown(config: PlatformConfig, runs: SwitchModel[]): string[] {
+  const first = runs[0];
+  const byMode = (target: string, mode: string) => runs.find((x) => x.target === target && x.mode === mode)!;
+  const targets = config.regions.map((r) => r.name);
+  return [
+    '### Region switch: the modeled RTO',
+    '',
+    `The Region switch plan (cluster/region-switch, explained by \`npm run data:promote\`) moves the writers and the traffic: graceful (a planned switchover, both regions up, nothing lost) or ungraceful (an unplanned failover, the other region down). Its steps run one after the other; the two databases switch in one parallel step. The approval is a person's decision and is **not** in the figures: the RTO of order writes after a region loss is the time to decide plus the plan's run. Browsing and carts do not wait for it: DNS and the front door move them by themselves (above). Budget: ${config.budgets.regionSwitchSeconds} s for every run.`,
+    '',
+    `| step | what it waits for | ${targets.flatMap((t) => [`to ${t}, graceful`, `to ${t}, ungraceful`]).join(' | ')} | timeout |`,
+    `|---|---|${targets.map(() => '---|---|').join('')}---|`,
+    ...first.steps.map((step, i) => `| ${step.block} | ${step.waitsFor} | ${targets.flatMap((t) => ['graceful', 'ungraceful'].map((m) => { const x = byMode(t, m).steps[i]; return x.seconds === null ? 'not modeled' : `${x.seconds} s`; })).join(' | ')} | ${step.timeoutMinutes} min |`),
+    `| **plan, after the approval** | | ${targets.flatMap((t) => ['graceful', 'ungraceful'].map((m) => { const x = byMode(t, m); return `**${x.seconds} s**${x.seconds <= config.budgets.regionSwitchSeconds ? ' ✓' : ' ✗'}`; })).join(' | ')} | |`,
+    `| order writes back | | ${targets.flatMap((t) => ['graceful', 'ungraceful'].map((m) => `${byMode(t, m).writesBackSeconds} s`)).join(' | ')} | |`,
+    '',
+    ...first.steps.filter((x) => x.seconds !== null).map((x) => `- **${x.block}**: ${x.how}.`),
+    '',
+    `Git does not change for a switch: every region renders the same manifests whichever is active (the home, ${config.primaryRegion}, keeps the global clusters, master credentials and the RPO bound; the services connect to their own cluster endpoint, which reaches the writer or forwards writes). While the other region is active, orders' RPO is its replication lag (AWS advises the bound only on the home of a two-region global database), and a failover back to the home pauses order commits until the bound is lifted (docs/operations.md, "Region switch").`,
+    '',
+  ];
+}
+
 function proxyMarkdown(proxy: ProxyFailover | null): string[] {
   if (!proxy) return ['### RDS Proxy', '', "The services connect to the clusters' own endpoints: this region's data-access stack is not in the outputs yet (docs/operations.md#deploying-an-environment).", ''];
   return [

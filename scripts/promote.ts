@@ -1,9 +1,10 @@
 /**
  * `npm run data:promote -- --target <region> [--mode switchover|failover] [--config FILE]`
  *
- * Prints the steps that make a secondary region the primary, each with the checks that must pass before
- * the next (resilience/promotion.ts). It only prints: promotion is a human decision, taken with the
- * output in front of them (docs/operations.md).
+ * Explains the Region switch that activates `--target`: what the plan (cluster/region-switch) does, in
+ * order, with what each step waits for and the check an operator can run; how to start, approve, watch
+ * and roll it back; and the same switch by hand if the plan cannot run (resilience/promotion.ts). It
+ * only prints: starting the plan is a person's decision (docs/operations.md, "Region switch").
  */
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
 import { loadOutputs } from '../config/outputs';

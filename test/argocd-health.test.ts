@@ -9,6 +9,8 @@ import {
   healthCustomizations,
   HPA_HEALTH,
   HPA_METRICS_GRACE_SECONDS,
+  KEDA_FIRST_HPA_CHECK_SECONDS,
+  SCALED_OBJECT_HEALTH,
 } from '../cluster/addons/gitops-bootstrap/health-checks';
 import { LuaHealth, runLua } from './support/run-lua';
 
@@ -35,6 +37,23 @@ const GOT_SCALE = cond('AbleToScale', 'True', 'SucceededGetScale', 'the HPA cont
 const NO_METRICS_MESSAGE = 'the HPA was unable to compute the replica count: failed to get cpu utilization: did not receive metrics for targeted pods (pods might be unready)';
 const noMetrics = (since?: number) => cond('ScalingActive', 'False', 'FailedGetResourceMetric', NO_METRICS_MESSAGE, since);
 const GRACE = HPA_METRICS_GRACE_SECONDS;
+
+type KedaCondition = { type: string; status: string; reason?: string; message?: string };
+/** A KEDA ScaledObject created `createdAgo` seconds before NOW, with these conditions (none: no status). */
+const scaledObject = (createdAgo: number, ...conditions: KedaCondition[]) => ({
+  apiVersion: 'keda.sh/v1alpha1',
+  kind: 'ScaledObject',
+  metadata: { name: 'carts', namespace: 'securecart', creationTimestamp: ago(createdAgo) },
+  spec: { minReplicaCount: 3, maxReplicaCount: 12, scaleTargetRef: { name: 'carts' } },
+  ...(conditions.length > 0 ? { status: { hpaName: 'carts', conditions } } : {}),
+});
+// KEDA's own words (kedacore/keda v2.20.1 apis/keda/v1alpha1/condition_types.go, pkg/scaling/executor/scale_scaledobjects.go checkHPAHealth).
+const kedaReady = (status: string, reason?: string, message?: string): KedaCondition => ({ type: 'Ready', status, ...(reason ? { reason } : {}), ...(message ? { message } : {}) });
+const KEDA_READY = kedaReady('True', 'ScaledObjectReady', 'ScaledObject is defined correctly and is ready for scaling');
+const KEDA_NO_METRICS = kedaReady('False', 'HPAMetricsUnavailable', 'ScaledObject is configured correctly but HPA is not healthy: FailedGetResourceMetric');
+/** The conditions KEDA initialises a new ScaledObject with (condition_types.go GetInitializedConditions). */
+const KEDA_INITIAL: KedaCondition[] = [{ type: 'Ready', status: 'Unknown' }, { type: 'Active', status: 'Unknown' }, { type: 'Fallback', status: 'Unknown' }, { type: 'Paused', status: 'False' }];
+const notPaused: KedaCondition = { type: 'Paused', status: 'False' };
 
 const cases: Array<[string, string, unknown, Partial<Health>]> = [
   ['ACK: no status yet is Progressing', ACK_HEALTH, {}, { status: 'Progressing' }],
@@ -124,6 +143,43 @@ const cases: Array<[string, string, unknown, Partial<Health>]> = [
     hpa(600, GOT_SCALE, cond('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero', 300)),
     { status: 'Healthy' },
   ],
+  ['ScaledObject: no status yet is Progressing', SCALED_OBJECT_HEALTH, scaledObject(1), { status: 'Progressing', message: 'Creating HorizontalPodAutoscaler Object' }],
+  ['ScaledObject: the conditions KEDA starts with are Progressing', SCALED_OBJECT_HEALTH, scaledObject(2, ...KEDA_INITIAL), { status: 'Progressing' }],
+  [
+    'ScaledObject: Ready before KEDA’s first look at the HPA’s metrics is Progressing (a minute after making the HPA, then its 30 s loop)',
+    SCALED_OBJECT_HEALTH,
+    scaledObject(30, KEDA_READY, notPaused),
+    { status: 'Progressing', message: 'Waiting for KEDA\'s first check of the HPA\'s metrics' },
+  ],
+  ['ScaledObject: Ready one second before that check is Progressing', SCALED_OBJECT_HEALTH, scaledObject(KEDA_FIRST_HPA_CHECK_SECONDS - 1, KEDA_READY, notPaused), { status: 'Progressing' }],
+  ['ScaledObject: Ready once KEDA has checked is Healthy, with KEDA’s message', SCALED_OBJECT_HEALTH, scaledObject(KEDA_FIRST_HPA_CHECK_SECONDS + 1, KEDA_READY, notPaused), { status: 'Healthy', message: KEDA_READY.message }],
+  [
+    'ScaledObject: Ready and paused is Suspended, as in Argo CD’s own check',
+    SCALED_OBJECT_HEALTH,
+    scaledObject(3600, KEDA_READY, { type: 'Paused', status: 'True', reason: 'ScaledObjectPaused', message: 'ScaledObject is paused' }),
+    { status: 'Suspended', message: 'ScaledObject is paused' },
+  ],
+  [
+    'ScaledObject: a young one whose HPA has no metrics yet is Progressing, not Degraded as in Argo CD’s own check',
+    SCALED_OBJECT_HEALTH,
+    scaledObject(90, KEDA_NO_METRICS, notPaused),
+    { status: 'Progressing', message: `Waiting for metrics: ${KEDA_NO_METRICS.message}` },
+  ],
+  ['ScaledObject: one second before the end of the grace period is Progressing', SCALED_OBJECT_HEALTH, scaledObject(GRACE - 1, KEDA_NO_METRICS), { status: 'Progressing' }],
+  ['ScaledObject: still without metrics one second past the grace period is Degraded, with KEDA’s message', SCALED_OBJECT_HEALTH, scaledObject(GRACE + 1, KEDA_NO_METRICS), { status: 'Degraded', message: KEDA_NO_METRICS.message }],
+  [
+    'ScaledObject: a trigger KEDA cannot build is Degraded at once, even when young',
+    SCALED_OBJECT_HEALTH,
+    scaledObject(20, kedaReady('False', 'ScaledObjectCheckFailed', 'ScaledObject doesn\'t have correct triggers specification')),
+    { status: 'Degraded', message: 'ScaledObject doesn\'t have correct triggers specification' },
+  ],
+  [
+    'ScaledObject: HPA and triggers both failing (ScalingDegraded) is Degraded at once',
+    SCALED_OBJECT_HEALTH,
+    scaledObject(20, kedaReady('False', 'ScalingDegraded', 'Not ready because HPA is not healthy: FailedGetExternalMetric and SO is not healthy: TriggerError')),
+    { status: 'Degraded' },
+  ],
+  ['ScaledObject: fallback replicas in use is Degraded', SCALED_OBJECT_HEALTH, scaledObject(3600, KEDA_READY, { type: 'Fallback', status: 'True', message: 'At least one trigger is falling back on this scaled object' }), { status: 'Degraded' }],
 ];
 
 /** Library probes: each must fail in Argo CD's VM, so the HPA cases above prove the script needs none of them. */
@@ -168,27 +224,41 @@ describe('the HPA check runs in Argo CD’s restricted Lua VM', () => {
     }
   });
 
-  test('no HPA case errored: none came back Unknown', () => {
-    const hpaResults = results.filter((_, i) => cases[i][1] === HPA_HEALTH);
-    expect(hpaResults.length).toBeGreaterThanOrEqual(10);
-    for (const r of hpaResults) expect(r.status).not.toBe('Unknown');
+  test.each([
+    ['HPA', HPA_HEALTH, 10],
+    ['ScaledObject', SCALED_OBJECT_HEALTH, 11],
+  ] as const)('no %s case errored: none came back Unknown', (_kind, script, least) => {
+    const own = results.filter((_, i) => cases[i][1] === script);
+    expect(own.length).toBeGreaterThanOrEqual(least);
+    for (const r of own) expect(r.status).not.toBe('Unknown');
   });
 
-  /** The script without its string literals and comments. */
-  const code = HPA_HEALTH.replace(/"[^"]*"/g, '""').replace(/--[^\n]*/g, '');
+  /** A script without its string literals and comments. */
+  const codeOf = (script: string) => script.replace(/"[^"]*"/g, '""').replace(/--[^\n]*/g, '');
 
-  test('the script names no library Argo CD does not open, and only os.time and os.date from require("os")', () => {
+  test.each([
+    ['HPA', HPA_HEALTH],
+    ['ScaledObject', SCALED_OBJECT_HEALTH],
+  ] as const)('the %s script names no library Argo CD does not open, and only os.time and os.date from require("os")', (_kind, script) => {
+    const code = codeOf(script);
     expect(code).not.toMatch(/\b(string|math|io|utf8|coroutine|debug|bit32)\s*\./);
     expect(code).not.toMatch(/[\w)\]]\s*:\s*\w+\s*\(/); // no method calls (strings have no methods without the string library)
-    expect(HPA_HEALTH).toMatch(/^local os = require\("os"\)$/m);
+    expect(script).toMatch(/^local os = require\("os"\)$/m);
     expect([...new Set([...code.matchAll(/\bos\.(\w+)/g)].map((m) => m[1]))].sort()).toEqual(['date', 'time']);
   });
 
-  test('the script keeps to what Lua 5.1 (gopher-lua) and 5.4 share', () => {
-    expect(code).not.toMatch(/\bgoto\b|\/\/|<const>|<close>|[&|]|~(?!=)|<<|>>/);
+  test.each([
+    ['HPA', HPA_HEALTH],
+    ['ScaledObject', SCALED_OBJECT_HEALTH],
+  ] as const)('the %s script keeps to what Lua 5.1 (gopher-lua) and 5.4 share', (_kind, script) => {
+    expect(codeOf(script)).not.toMatch(/\bgoto\b|\/\/|<const>|<close>|[&|]|~(?!=)|<<|>>/);
   });
 });
 
 test('the HPA check is registered in argocd-cm under the key Argo CD looks up for autoscaling/HorizontalPodAutoscaler', () => {
   expect(healthCustomizations()['resource.customizations.health.autoscaling_HorizontalPodAutoscaler']).toBe(HPA_HEALTH);
+});
+
+test('the ScaledObject check is registered under the key Argo CD looks up for keda.sh/ScaledObject (replacing its built-in Lua)', () => {
+  expect(healthCustomizations()['resource.customizations.health.keda.sh_ScaledObject']).toBe(SCALED_OBJECT_HEALTH);
 });

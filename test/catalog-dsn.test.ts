@@ -9,12 +9,10 @@ import { DATA_PROXY_ENDPOINTS } from '../charts/constants';
 import { committedInput, K8sObject, renderRegion } from './helpers';
 import { catalogImageDsn, connectionAttributes, parseMysqlDsn, sessionStatements } from './support/mysql-dsn';
 
-const committed = committedInput();
-/** The same environment before its data-access stacks exist: catalog connects to its cluster directly. */
-const direct: RenderInput = {
-  ...committed,
-  outputs: { ...committed.outputs, regions: Object.fromEntries(Object.entries(committed.outputs.regions).map(([r, o]) => [r, { ...o, proxyEndpoints: undefined }])) },
-};
+/** The committed environment: data.rdsProxy off, catalog connects to its cluster directly. */
+const direct = committedInput();
+/** The same environment with the proxies turned on (data.rdsProxy) and their endpoints in the outputs. */
+const committed: RenderInput = { ...direct, config: { ...direct.config, data: { ...direct.config.data, rdsProxy: true } } };
 
 /** catalog's pod in a region and its environment as the image sees it: $(VAR) expanded, Secrets and ConfigMaps resolved to realistic values. */
 function catalogIn(input: RenderInput, region: string) {

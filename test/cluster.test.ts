@@ -18,7 +18,7 @@ import { rootApplication } from '../charts/gitops';
 import { ARGOCD_INSTALL_TIMEOUT, LOAD_BALANCER_CONTROLLER_IMAGE, VERSIONS } from '../cluster/regional-stack';
 import { CHART_VALUE_KEYS } from '../cluster/upstream/chart-values';
 import CHART_VALUE_PATHS from '../cluster/upstream/chart-value-paths.json';
-import { ackValues, argoCdValues, coreDnsConfiguration, deschedulerValues, externalSecretsValues, karpenterValues, loadBalancerControllerValues, metricsServerValues } from '../cluster/addons/high-availability';
+import { ackValues, argoCdValues, coreDnsConfiguration, deschedulerValues, externalSecretsValues, karpenterValues, kedaValues, loadBalancerControllerValues, metricsServerValues } from '../cluster/addons/high-availability';
 import { PLATFORM_COMPONENTS, PLATFORM_EVICTION_SECONDS, platformComponent } from '../config/platform-components';
 import { HPA_HEALTH } from '../cluster/addons/gitops-bootstrap/health-checks';
 import { CONTROL_TOWER_RULES, GuardFinding, runGuard } from '../cluster/guard';
@@ -74,10 +74,9 @@ describe('the cluster app', () => {
       'securecart-prod-edge',
       'securecart-prod-global',
       'securecart-prod-health',
+      'securecart-prod-region-switch',
       'securecart-prod-us-east-1',
-      'securecart-prod-us-east-1-data-access',
       'securecart-prod-us-west-2',
-      'securecart-prod-us-west-2-data-access',
     ]);
     expect(synth.assembly.manifest.missing ?? []).toEqual([]);
     const env = Object.fromEntries(synth.assembly.stacks.map((s) => [s.stackName, s.environment.region]));
@@ -85,10 +84,9 @@ describe('the cluster app', () => {
       'securecart-prod-edge': 'us-east-1',
       'securecart-prod-global': 'us-east-1',
       'securecart-prod-health': 'us-east-1',
+      'securecart-prod-region-switch': 'us-east-1',
       'securecart-prod-us-east-1': 'us-east-1',
-      'securecart-prod-us-east-1-data-access': 'us-east-1',
       'securecart-prod-us-west-2': 'us-west-2',
-      'securecart-prod-us-west-2-data-access': 'us-west-2',
     });
     for (const s of synth.assembly.stacks) expect(s.environment.account).toBe(config.accountId);
   });
@@ -147,10 +145,14 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     const [, admin] = roles.find(([id]) => id.startsWith('ClusterAdminRole'))!;
     expect(admin.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: config.cluster.adminRoleArn } }]);
     for (const [, role] of roles) expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).not.toMatch(/:root"/);
-    // aws-auth maps exactly that role to system:masters.
-    const awsAuth = resourcesOf(t(), 'Custom::AWSCDK-EKS-KubernetesResource').map(([, r]) => JSON.stringify(r.Properties.Manifest)).filter((m) => m.includes('system:masters'));
-    expect(awsAuth).toHaveLength(1);
-    expect(awsAuth[0]).toMatch(/ClusterAdminRole[0-9A-F]+\\?",\\?"Arn/);
+    // The cluster takes access entries beside aws-auth (ARC Region switch needs one, cluster/region-switch);
+    // exactly that role is cluster-admin, through an access entry, and aws-auth maps nobody to system:masters.
+    expect(Object.values(t().findResources('Custom::AWSCDK-EKS-Cluster'))[0].Properties.Config.accessConfig).toEqual({ authenticationMode: 'API_AND_CONFIG_MAP' });
+    const admins = resourcesOf(t(), 'AWS::EKS::AccessEntry').filter(([, e]) => JSON.stringify(e.Properties.AccessPolicies).includes('AmazonEKSClusterAdminPolicy'));
+    expect(admins).toHaveLength(1);
+    expect(admins[0][1].Properties.PrincipalArn['Fn::GetAtt'][0]).toMatch(/^ClusterAdminRole[0-9A-F]{8}$/);
+    expect(admins[0][1].Properties.AccessPolicies).toEqual([{ AccessScope: { Type: 'cluster' }, PolicyArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']] } }]);
+    expect(resourcesOf(t(), 'Custom::AWSCDK-EKS-KubernetesResource').filter(([, r]) => JSON.stringify(r.Properties.Manifest).includes('system:masters'))).toEqual([]);
   });
 
   test('system node group: spread over the private subnets of every AZ, IMDSv2 only, encrypted volumes', () => {
@@ -179,11 +181,12 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     for (const a of Object.values(addons) as any[]) expect(a.AddonVersion).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
   });
 
-  test('Helm add-ons: load balancer controller, Karpenter, metrics-server, ExternalDNS, External Secrets, ACK RDS and ElastiCache, Argo CD', () => {
+  test('Helm add-ons: load balancer controller, Karpenter, metrics-server, KEDA, ExternalDNS, External Secrets, ACK RDS and ElastiCache, Argo CD', () => {
     const charts = helmCharts(t());
     expect(Object.keys(charts).sort()).toEqual(
-      ['argo-cd', 'aws-load-balancer-controller', 'descheduler', 'elasticache-chart', 'external-dns', 'external-secrets', 'karpenter', 'karpenter-crd', 'metrics-server', 'rds-chart'].sort(),
+      ['argo-cd', 'aws-load-balancer-controller', 'descheduler', 'elasticache-chart', 'external-dns', 'external-secrets', 'karpenter', 'karpenter-crd', 'keda', 'metrics-server', 'rds-chart'].sort(),
     );
+    expect(charts.keda.Version).toBe(VERSIONS.keda);
     expect(charts.karpenter.Version).toBe(VERSIONS.karpenter);
     expect(charts['rds-chart'].Version).toBe(VERSIONS.ackRds);
     expect(charts['elasticache-chart'].Version).toBe(VERSIONS.ackElastiCache);
@@ -200,6 +203,28 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     // deprecated for podProtections.defaultDisabled, and validation.go refuses the two together.
     const evictor = profile.pluginConfig.find((p: any) => p.name === 'DefaultEvictor').args;
     expect(evictor).toEqual({ podProtections: { defaultDisabled: ['PodsWithLocalStorage'] } });
+  });
+
+  test('KEDA 2.20.1 from its own chart, with no IAM role (the cpu, memory and cron scalers call no AWS API), before git takes over', () => {
+    const [[kedaId, keda]] = resourcesOf(t(), 'Custom::AWSCDK-EKS-HelmChart').filter(([, r]) => r.Properties.Chart === 'keda');
+    // kedacore/charts keda/Chart.yaml at v2.20.1: version and appVersion 2.20.1.
+    expect(keda.Properties).toMatchObject({ Version: '2.20.1', Release: 'keda', Namespace: 'keda', Repository: 'https://kedacore.github.io/charts' });
+    const values = JSON.parse(untokenised(keda.Properties.Values));
+    // With irsaRoles empty the Blueprints add-on lets the chart create the service account, without an
+    // IRSA annotation (eks-blueprints 1.19.0 dist/addons/keda/index.js populateValues).
+    expect(values.serviceAccount.operator).toEqual({ create: true, name: 'keda-operator' });
+    expect(JSON.stringify(values)).not.toContain('eks.amazonaws.com/role-arn');
+    expect(resourcesOf(t(), 'AWS::IAM::Role').filter(([id]) => /keda/i.test(id))).toEqual([]);
+    // Two of each component over zones. The chart emits the spreads as given, adding no selector
+    // (keda/templates/manager/deployment.yaml:247-250 and the same in metrics-server/, webhooks/): each
+    // names its pods by the labels the chart gives them (app.kubernetes.io/name, keda.labels' instance).
+    expect(values).toMatchObject({ operator: { replicaCount: 2 }, metricsServer: { replicaCount: 2 }, webhooks: { replicaCount: 2 } });
+    for (const [component, name] of [['operator', 'keda-operator'], ['metricsServer', 'keda-operator-metrics-apiserver'], ['webhooks', 'keda-admission-webhooks']]) {
+      expect(values.topologySpreadConstraints[component][0].labelSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': 'keda' });
+    }
+    // The root Application (which syncs the ScaledObjects) is applied once the chart is installed.
+    const [[, bootstrap]] = resourcesOf(t(), 'Custom::AWSCDK-EKS-KubernetesResource').filter(([, r]) => untokenised(r.Properties.Manifest).includes('"securecart-root"'));
+    expect(bootstrap.DependsOn).toContain(kedaId);
   });
 
   test('the load balancer controller pulls the image its chart version ships, from public ECR', () => {
@@ -293,6 +318,7 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
       'rds-chart': `rds-chart@${VERSIONS.ackRds}`,
       'elasticache-chart': `elasticache-chart@${VERSIONS.ackElastiCache}`,
       descheduler: `descheduler@${VERSIONS.descheduler}`,
+      keda: `keda@${VERSIONS.keda}`,
     };
     const ours: Record<string, Record<string, unknown>> = {
       'metrics-server': metricsServerValues(),
@@ -303,6 +329,7 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
       'rds-chart': ackValues(),
       'elasticache-chart': ackValues(),
       descheduler: deschedulerValues(),
+      keda: kedaValues(),
     };
 
     test.each(Object.keys(CHARTS))('%s: our values reach the chart, and every key is one the chart reads at its pinned version', (chart) => {
@@ -822,7 +849,7 @@ describe('AWS Control Tower controls (cfn-guard), a second policy engine', () =>
 
   test('runs over every template, nested stacks included', () => {
     const kinds = templateFiles().map((f) => guardTemplateKind(path.basename(f)));
-    expect(new Set(kinds)).toEqual(new Set(['regional', 'global', 'health', 'front-door', 'eks-cluster-resource-provider', 'eks-kubectl-provider']));
+    expect(new Set(kinds)).toEqual(new Set(['regional', 'global', 'health', 'front-door', 'region-switch', 'eks-cluster-resource-provider', 'eks-kubectl-provider']));
   });
 
   test('no finding is left unacknowledged', () => {

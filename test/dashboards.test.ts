@@ -164,7 +164,7 @@ const tuned = (() => {
   data.primaryRegion = 'us-west-2';
   data.failoverMode = 'active-active';
   data.data.redis.replicas = 1;
-  data.data.orders.primaryInstances = 3;
+  data.data.orders.instances = 3;
   data.services.ui.regions['us-west-2'] = { minReplicas: 4, maxReplicas: 20, requiredReplicas: 6 };
   data.services.checkout.regions['us-east-1'] = { minReplicas: 3, maxReplicas: 9 };
   return parseConfig(data, 'tuned');
@@ -348,22 +348,23 @@ describe('regional dashboards', () => {
     expect([...dims('RuleName')]).toEqual([expect.stringMatching(/^\{Ref:Failovers[0-9A-F]{8}\}$/)]);
   });
 
-  test.each(cases())('%s: HPA targets drawn are the ones the rendered HPAs carry', (_, c, d) => {
-    const hpas = Object.values(renderRegion(defaultInput(c), d.region))
+  test.each(cases())('%s: HPA targets drawn are the ones the rendered ScaledObjects give the HPAs', (_, c, d) => {
+    // KEDA makes each HPA from its ScaledObject: cpu and memory triggers, Utilization targets.
+    const scalers = Object.values(renderRegion(defaultInput(c), d.region))
       .flat()
-      .filter((o) => o.kind === 'HorizontalPodAutoscaler' && (SERVICE_NAMES as readonly string[]).includes(o.metadata.name));
-    expect(hpas).toHaveLength(SERVICE_NAMES.length);
+      .filter((o) => o.kind === 'ScaledObject' && (SERVICE_NAMES as readonly string[]).includes(o.metadata.name));
+    expect(scalers).toHaveLength(SERVICE_NAMES.length);
     for (const resource of ['cpu', 'memory'] as const) {
-      const targets = new Set(hpas.map((h) => h.spec.metrics.find((m: any) => m.resource?.name === resource).resource.target.averageUtilization));
+      const targets = new Set(scalers.map((h) => Number(h.spec.triggers.find((t: any) => t.type === resource && t.metricType === 'Utilization').metadata.value)));
       expect([...targets]).toEqual([DEFAULT_HPA_TARGETS[resource]]);
       const w = byTitle(d, `HPA signal: ${resource === 'cpu' ? 'CPU' : 'memory'}`);
       expect(annotation(w, 'HPA target')).toBe(DEFAULT_HPA_TARGETS[resource]);
       // One line per service, each its usage over its request.
       expect(d.rows.filter((r) => r.widget === w && r.expression).map((r) => r.options.label)).toEqual([...SERVICE_NAMES]);
     }
-    for (const hpa of hpas) {
-      const sizing = c.services[hpa.metadata.name as (typeof SERVICE_NAMES)[number]].regions[d.region];
-      expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([sizing.minReplicas, sizing.maxReplicas]);
+    for (const scaler of scalers) {
+      const sizing = c.services[scaler.metadata.name as (typeof SERVICE_NAMES)[number]].regions[d.region];
+      expect([scaler.spec.minReplicaCount, scaler.spec.maxReplicaCount]).toEqual([sizing.minReplicas, sizing.maxReplicas]);
     }
   });
 

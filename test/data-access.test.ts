@@ -21,13 +21,18 @@ import {
   regionalClusterIdentifier,
   WRITE_FORWARDING_CONNECTIONS_PERCENT,
 } from '../config/data-access';
-import { loadConfig, parseConfig } from '../config/load';
+import { parseConfig } from '../config/load';
 import { DATA_ACCESS_OUTPUT_KEYS, dataAccessStackName, loadOutputs, PlatformOutputs, regionalStackName } from '../config/outputs';
 import { defaultConfigData, defaultInput, K8sObject, renderRegion, tmpDir } from './helpers';
 import { resourcesOf, synthTemplates } from './support/cluster-templates';
 import { cfnText, evaluate, policyStatements } from './support/iam';
 
-const config = loadConfig();
+// The proxies are an option (data.rdsProxy, off by default since the Region switch): this suite turns it on.
+const config = (() => {
+  const data = defaultConfigData();
+  data.data.rdsProxy = true;
+  return parseConfig(data, 'rds-proxy');
+})();
 const regions = config.regions.map((r) => r.name);
 // Client auth: catalog's go-sql-driver/mysql v1.8.1 defaults to mysql_native_password (const.go:14,
 // auth.go:304-311), and AWS warns that the proxy's caching_sha2_password "has compatibility issues with
@@ -324,7 +329,7 @@ describe('the data-access outputs', () => {
 });
 
 describe('the workloads and the proxies', () => {
-  const withProxies = defaultInput();
+  const withProxies = defaultInput(config);
   const withoutProxies: RenderInput = {
     ...withProxies,
     outputs: { ...withProxies.outputs, regions: Object.fromEntries(Object.entries(withProxies.outputs.regions).map(([r, o]) => [r, { ...o, proxyEndpoints: undefined }])) },
@@ -355,8 +360,9 @@ describe('the workloads and the proxies', () => {
     expect(env(apps, 'checkout').CHECKOUT_REDIS_HOST).toEqual(ref(DATA_ENDPOINTS.configMap, DATA_ENDPOINTS.redisHost));
   });
 
-  test('a promotion (primaryRegion) swaps which region reads the read/write endpoints', () => {
+  test('with proxies, the home (primaryRegion) reads the read/write endpoints and the other region the read-only ones', () => {
     const data = defaultConfigData();
+    data.data.rdsProxy = true;
     const promoted = parseConfig({ ...data, primaryRegion: regions[1] }, 'promoted');
     const input: RenderInput = { config: promoted, outputs: loadOutputs(promoted), platformVersion: '0.0.0-test' };
     expect(env(renderRegion(input, regions[1]).apps, 'orders').ORDERS_DB_HOST).toEqual(ref(DATA_PROXY_ENDPOINTS.configMap, DATA_PROXY_ENDPOINTS.ordersReadWrite));

@@ -58,14 +58,13 @@ describe.each(config.regions.map((r) => r.name))('data tier in %s', (region) => 
     expect(pg.spec.family).toBe(db === 'orders' ? 'aurora-postgresql16' : 'aurora-mysql8.0');
   });
 
-  test.each(['orders', 'catalog'] as const)('%s: instances spread one per AZ (Multi-AZ in the primary)', (db) => {
+  test.each(['orders', 'catalog'] as const)('%s: instances spread one per AZ, Multi-AZ in every region (either may hold the writer after a Region switch)', (db) => {
     const instances = ofKind(region, 'DBInstance').filter((i) => i.spec.dbClusterIdentifier === `securecart-prod-${db}-${region}`);
-    const expected = isPrimary ? config.data[db].primaryInstances : config.data[db].secondaryInstances;
-    expect(instances).toHaveLength(expected);
+    expect(instances).toHaveLength(config.data[db].instances);
     const azs = instances.map((i) => i.spec.availabilityZone);
     expect(new Set(azs).size).toBe(azs.length);
     for (const az of azs) expect(zones).toContain(az);
-    if (isPrimary) expect(new Set(azs).size).toBeGreaterThanOrEqual(2);
+    expect(new Set(azs).size).toBeGreaterThanOrEqual(2);
     for (const i of instances) expect(i.spec).toMatchObject({ publiclyAccessible: false, engine: named(region, 'DBCluster', db).spec.engine });
   });
 
@@ -139,25 +138,21 @@ describe.each(config.regions.map((r) => r.name))('data tier in %s', (region) => 
       expect(source).toBeDefined();
       expect(source!.apiVersion.split('/')[0]).toBe(e.spec.from.resource.group);
     }
-    // The primary's apps use its writer; a secondary's use their local reader (its cluster endpoint is
-    // inactive until promoted) and forward writes.
-    const path = isPrimary ? '.status.endpoint' : '.status.readerEndpoint';
-    expect(exports.filter((e) => e.spec.from.resource.kind === 'DBCluster').map((e) => e.spec.from.path)).toEqual([path, path]);
-    // Every ConfigMap key the workloads read is one of these exports, or a proxy endpoint this chart
-    // publishes (the example outputs have the data-access stacks: the databases go through the proxies).
-    const proxies = named(region, 'ConfigMap', DATA_PROXY_ENDPOINTS.configMap);
-    expect(Object.keys(proxies.data).sort()).toEqual(Object.values(DATA_PROXY_ENDPOINTS).filter((k) => k !== DATA_PROXY_ENDPOINTS.configMap).sort());
+    // Every region's apps use their own cluster endpoint, in both roles (rds-controller v1.11.1
+    // db_cluster/sdk.go:336 publishes DescribeDBClusters' Endpoint whatever the role): a Region switch
+    // changes neither the export nor the host, so nothing restarts and git does not change.
+    expect(exports.filter((e) => e.spec.from.resource.kind === 'DBCluster').map((e) => e.spec.from.path)).toEqual(['.status.endpoint', '.status.endpoint']);
+    // Every ConfigMap key the workloads read is one of these exports: data.rdsProxy is off by default, so
+    // no proxy endpoints are published even though the example outputs name the proxies.
+    expect(config.data.rdsProxy).toBe(false);
+    expect(data[region].data.some((o) => o.kind === 'ConfigMap' && o.metadata.name === DATA_PROXY_ENDPOINTS.configMap)).toBe(false);
     const read = data[region].apps
       .filter((o) => o.kind === 'Deployment')
       .flatMap((d) => d.spec.template.spec.containers.flatMap((c: any) => c.env ?? []))
       .map((e: any) => e.valueFrom?.configMapKeyRef)
       .filter(Boolean);
     expect(read.length).toBe(3);
-    for (const ref of read) {
-      if (ref.name === DATA_PROXY_ENDPOINTS.configMap) expect(Object.keys(proxies.data)).toContain(ref.key);
-      else expect({ name: ref.name, exported: keys.includes(ref.key) }).toEqual({ name: DATA_ENDPOINTS.configMap, exported: true });
-    }
-    expect(read.filter((r: any) => r.name === DATA_PROXY_ENDPOINTS.configMap)).toHaveLength(2);
+    for (const ref of read) expect({ name: ref.name, exported: keys.includes(ref.key) }).toEqual({ name: DATA_ENDPOINTS.configMap, exported: true });
   });
 
   test('clients speak TLS where the parameter group demands it', () => {
@@ -219,11 +214,14 @@ describe('refusing a data tier that could lose data or availability', () => {
     throw new Error('config accepted');
   };
 
-  test('a primary database on one instance (a single AZ)', () => {
-    expect(refusal((c) => (c.data.orders.primaryInstances = 1))).toMatch(/^data\.orders\.primaryInstances: must be at least 2: a single instance puts the primary database in a single AZ/m);
+  test('a database on one instance (a single AZ)', () => {
+    expect(refusal((c) => (c.data.orders.instances = 1))).toMatch(/^data\.orders\.instances: must be at least 2: a single instance puts the database in a single AZ/m);
   });
-  test('more primary instances than AZs', () => {
-    expect(refusal((c) => (c.data.catalog.primaryInstances = 4))).toMatch(/^data\.catalog\.primaryInstances: 4 instances exceed the primary region's 3 AZs/m);
+  test('more instances than a region has AZs', () => {
+    expect(refusal((c) => (c.data.catalog.instances = 4))).toMatch(/^data\.catalog\.instances: 4 instances exceed the 3 AZs of regions\.0 \(us-east-1\)/m);
+  });
+  test('the keys instances replaced are named with the fix', () => {
+    expect(refusal((c) => Object.assign(c.data.orders, { primaryInstances: 2 }))).toMatch(/^data\.orders\.primaryInstances: was replaced by instances .*set instances \(at least 2\)$/m);
   });
   test('backups shorter than 7 days', () => {
     expect(refusal((c) => (c.data.backupRetentionDays = 1))).toMatch(/^data\.backupRetentionDays: must be at least 7 days/m);

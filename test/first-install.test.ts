@@ -9,18 +9,29 @@
  * restricted libraries for argocd-cm scripts), the Go built-ins through their TypeScript ports. All Lua
  * evaluations of all walks are gathered first and run in one child process.
  *
- * Walks: ours; the v3.5 built-in HPA check instead of ours; and, with a metrics-server that never
- * answers, the v3.4 built-in check and ours.
+ * The apps Application applies its ScaledObjects in a wave after its Deployments (charts/constructs/
+ * highly-available-service.ts SCALED_OBJECT_SYNC_WAVE): until then each Deployment runs the one replica
+ * the API server defaults, then the HPA KEDA makes scales it to its floor. When that happens depends on
+ * the walk (the Deployments must be Healthy first), and the Deployments' timelines depend on it: the
+ * walk is run once with the ScaledObjects never applied, which fixes when they are, then again with
+ * that time, and must agree with itself.
+ *
+ * No HPA is rendered: KEDA makes them from the ScaledObjects, as their children, which Argo CD neither
+ * compares nor judges; the ScaledObjects' health carries what the HPAs' did (the HPA check of ours is
+ * still registered, for any HPA git may render again: test/argocd-health.test.ts).
+ *
+ * Walks: ours; Argo CD's own ScaledObject check instead of ours; and ours with a metrics-server that
+ * never answers.
  */
 import * as path from 'path';
 import { ROOT_APP, ROOT_WAVE } from '../charts/gitops';
-import { healthCustomizations, HPA_METRICS_GRACE_SECONDS } from '../cluster/addons/gitops-bootstrap/health-checks';
+import { SCALED_OBJECT_SYNC_WAVE } from '../charts/constructs/highly-available-service';
+import { healthCustomizations, HPA_METRICS_GRACE_SECONDS, KEDA_FIRST_HPA_CHECK_SECONDS } from '../cluster/addons/gitops-bootstrap/health-checks';
 import { K8sObject, parseDocs, readTree, ROOT } from './helpers';
 import {
   AppOfApps,
   BuiltInCheck,
   GO_BUILTINS_V344,
-  GO_BUILTINS_V35_HPA,
   Health,
   HEALTH_ORDER,
   HealthCheck,
@@ -68,15 +79,27 @@ const childrenByWave = Object.keys(APPS.childObjects).sort(
   (a, b) => waveOf(rootObjects.find((o) => o.metadata.name === a)!) - waveOf(rootObjects.find((o) => o.metadata.name === b)!),
 );
 const allChildObjects = Object.values(APPS.childObjects).flat();
+/** The HPAs rendered as such (the trace collector's); the shop's are KEDA's, made from its ScaledObjects. */
 const hpas = allChildObjects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
-/** minReplicas of the HPA that scales each Deployment. */
-const MIN_REPLICAS: Record<string, number> = Object.fromEntries(hpas.map((h) => [h.spec.scaleTargetRef.name, h.spec.minReplicas]));
+const scaledObjects = allChildObjects.filter((o) => o.kind === 'ScaledObject');
+/** The floor of each Deployment: its HPA's minReplicas, or its ScaledObject's minReplicaCount. */
+const MIN_REPLICAS: Record<string, number> = Object.fromEntries([
+  ...hpas.map((h) => [h.spec.scaleTargetRef.name, h.spec.minReplicas]),
+  ...scaledObjects.map((so) => [so.spec.scaleTargetRef.name, so.spec.minReplicaCount]),
+]);
+/** Deployments scaled through a ScaledObject (their HPA appears only once the ScaledObject does). */
+const KEDA_SCALED = new Set<string>(scaledObjects.map((so) => so.spec.scaleTargetRef.name));
 
 // ---------------------------------------------------------------------------------------------
 // The cluster: what each kind's status says, `age` seconds after its Application's sync created it
 // ---------------------------------------------------------------------------------------------
 
 type Metrics = 'arrive' | 'never';
+/**
+ * What a timeline depends on: whether metrics ever arrive, and how old the Deployments are when the
+ * apps Application's sync creates their ScaledObjects (Infinity: never).
+ */
+type Timing = { metrics: Metrics; scaledAt: number };
 type Cond = { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string };
 const cond = (type: string, status: string, reason: string | undefined, message: string | undefined, since: number): Cond => ({
   type,
@@ -110,6 +133,12 @@ const CLUSTER = {
   metricsAfterReady: { ui: 90, catalog: 60, carts: 120, orders: 105, checkout: 75, 'trace-collector': 60 } as Record<string, number>,
   /** The ALB of the ingress group gets its DNS name. */
   loadBalancer: 120,
+  /**
+   * KEDA reads its HPA's ScalingActive only from a minute after it made the HPA, then on its 30 s
+   * loop, and copies a False into Ready=False HPAMetricsUnavailable (kedacore/keda v2.20.1
+   * pkg/scaling/executor/scale_scaledobjects.go:37-38, 120-173).
+   */
+  kedaHpaGrace: 60,
 };
 
 // The HPA controller's messages (kubernetes pkg/controller/podautoscaler/horizontal.go, replica_calculator.go).
@@ -122,11 +151,25 @@ const readyAfter = (table: Record<string, number>, name: string): number => {
   if (table[name] === undefined) throw new Error(`no timeline for ${name}`);
   return table[name];
 };
-/** Available pods of a Deployment: the first (created with the Deployment) 15 s before the two the HPA adds. */
-const availablePods = (name: string, age: number): number => (age >= readyAfter(CLUSTER.podsReady, name) - 15 ? 1 : 0) + (age >= CLUSTER.podsReady[name] ? MIN_REPLICAS[name] - 1 : 0);
-/** When the HPA of `name` first computes a replica count from metrics. */
-const metricsAt = (name: string, metrics: Metrics): number =>
-  metrics === 'never' ? Infinity : readyAfter(CLUSTER.podsReady, name) + readyAfter(CLUSTER.metricsAfterReady, name);
+/** When the HPA of `name` exists, as the Deployment's age: with it, or with its ScaledObject. */
+const hpaCreatedAt = (name: string, timing: Timing): number => (KEDA_SCALED.has(name) ? timing.scaledAt : 0);
+/** When that HPA's first sync raises the Deployment from the API server's 1 replica to its floor. */
+const rescaleAt = (name: string, timing: Timing): number => hpaCreatedAt(name, timing) + CLUSTER.hpaFirstSync;
+/** Available pods of a Deployment: the first (created with the Deployment) 15 s before the others would be, then those the HPA adds. */
+const availablePods = (name: string, age: number, timing: Timing): number =>
+  (age >= readyAfter(CLUSTER.podsReady, name) - 15 ? 1 : 0) + (age >= hpaCreatedAt(name, timing) + CLUSTER.podsReady[name] ? MIN_REPLICAS[name] - 1 : 0);
+/**
+ * When the HPA of `name` first computes a replica count from metrics, as the Deployment's age. An HPA
+ * made with its Deployment waits for all its pods; one KEDA makes later finds the first pod's samples
+ * already there (the HPA ignores pods that are not ready), after its own first syncs.
+ */
+const metricsAt = (name: string, timing: Timing): number => {
+  if (timing.metrics === 'never') return Infinity;
+  const ready = readyAfter(CLUSTER.podsReady, name);
+  const afterReady = readyAfter(CLUSTER.metricsAfterReady, name);
+  if (!KEDA_SCALED.has(name)) return ready + afterReady;
+  return Math.max(timing.scaledAt + CLUSTER.hpaFirstSync + STEP, ready - 15 + afterReady);
+};
 
 function nodePoolStatus(age: number): object | undefined {
   if (age === 0) return undefined;
@@ -172,15 +215,15 @@ function fieldExportStatus(obj: K8sObject, age: number): object | undefined {
   return age >= readyAfter(CLUSTER.ackReady[source.kind] ?? {}, source.name) ? { conditions: [] } : undefined;
 }
 
-function deploymentLive(obj: K8sObject, age: number): { spec: object; generation: number; status: object } {
+function deploymentLive(obj: K8sObject, age: number, timing: Timing): { spec: object; generation: number; status: object } {
   const name = obj.metadata.name;
   // No spec.replicas rendered: the API server defaults 1; the HPA's first sync sets minReplicas (a new generation).
-  const rescaled = age >= CLUSTER.hpaFirstSync;
+  const rescaled = age >= rescaleAt(name, timing);
   const replicas = rescaled ? MIN_REPLICAS[name] : 1;
   const generation = rescaled ? 2 : 1;
   if (age === 0) return { spec: { ...obj.spec, replicas }, generation, status: {} };
-  const observedGeneration = age < CLUSTER.hpaFirstSync + 1 ? 1 : generation; // the controller catches up within a second
-  const available = Math.min(availablePods(name, age), replicas);
+  const observedGeneration = age < rescaleAt(name, timing) + 1 ? 1 : generation; // the controller catches up within a second
+  const available = Math.min(availablePods(name, age, timing), replicas);
   const complete = available === replicas;
   return {
     spec: { ...obj.spec, replicas },
@@ -205,14 +248,15 @@ function deploymentLive(obj: K8sObject, age: number): { spec: object; generation
  * rescales to minReplicas (AbleToScale SucceededRescale); then no metrics (ScalingActive False
  * FailedGetResourceMetric) until the pods have been Ready a metric window; then ValidMetricFound.
  */
-function hpaStatus(obj: K8sObject, age: number, metrics: Metrics): object | undefined {
+function hpaStatus(obj: K8sObject, age: number, timing: Timing): object | undefined {
+  const metrics = timing.metrics;
   const target: string = obj.spec.scaleTargetRef.name;
   const min: number = obj.spec.minReplicas;
   const firstSync = CLUSTER.hpaFirstSync;
   if (age < firstSync) return undefined;
   const base = { currentReplicas: age < firstSync + STEP ? 1 : min, desiredReplicas: min, lastScaleTime: at(firstSync) };
   if (age < firstSync + STEP) return { ...base, conditions: [cond('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${min}`, firstSync)] };
-  const validFrom = metricsAt(target, metrics);
+  const validFrom = metricsAt(target, timing);
   if (age < validFrom) {
     const why = metrics === 'never' ? METRICS_API_DOWN : age < CLUSTER.podsReady[target] ? NO_METRICS_YET : PODS_MIGHT_BE_UNREADY;
     return {
@@ -234,14 +278,39 @@ function hpaStatus(obj: K8sObject, age: number, metrics: Metrics): object | unde
   };
 }
 
+/**
+ * ScaledObject (KEDA 2.20.1): no status, then, once KEDA has made the HPA (within a second), Ready True
+ * ScaledObjectReady; Ready False HPAMetricsUnavailable while the HPA still lacks metrics a minute after
+ * KEDA made it (scale_scaledobjects.go checkHPAHealth), True again once it has them. `age` is the
+ * ScaledObject's own.
+ */
+function scaledObjectStatus(obj: K8sObject, age: number, timing: Timing): object | undefined {
+  if (age === 0) return undefined;
+  const target: string = obj.spec.scaleTargetRef.name;
+  const validFrom = metricsAt(target, timing) - timing.scaledAt;
+  const noMetrics = age >= CLUSTER.kedaHpaGrace && age < validFrom;
+  return {
+    hpaName: obj.spec.advanced.horizontalPodAutoscalerConfig.name,
+    conditions: [
+      noMetrics
+        ? { type: 'Ready', status: 'False', reason: 'HPAMetricsUnavailable', message: 'ScaledObject is configured correctly but HPA is not healthy: FailedGetResourceMetric' }
+        : { type: 'Ready', status: 'True', reason: 'ScaledObjectReady', message: 'ScaledObject is defined correctly and is ready for scaling' },
+      { type: 'Active', status: 'True', reason: 'ScalerActive', message: 'Scaling is performed because triggers are active' },
+      { type: 'Fallback', status: 'False', reason: 'NoFallbackFound', message: 'No fallbacks are active on this scaled object' },
+      { type: 'Paused', status: 'False' },
+    ],
+  };
+}
+
 /** PDB (maxUnavailable 1): no status, then DisruptionAllowed False InsufficientPods until all pods are Ready. */
-function pdbStatus(obj: K8sObject, age: number): object | undefined {
+function pdbStatus(obj: K8sObject, age: number, timing: Timing): object | undefined {
   if (age === 0) return undefined;
   const name = obj.metadata.name;
-  const healthy = availablePods(name, age);
-  const expected = MIN_REPLICAS[name];
+  const healthy = availablePods(name, age, timing);
+  const expected = age >= rescaleAt(name, timing) ? MIN_REPLICAS[name] : 1;
   const allowed = Math.max(0, healthy - (expected - 1));
-  const since = allowed > 0 ? CLUSTER.podsReady[name] : 1;
+  // Allowed since the first pod was ready (one pod expected) or since all were (after the rescale).
+  const since = allowed === 0 ? 1 : expected === 1 ? CLUSTER.podsReady[name] - 15 : hpaCreatedAt(name, timing) + CLUSTER.podsReady[name];
   return {
     observedGeneration: 1,
     currentHealthy: healthy,
@@ -261,7 +330,7 @@ const NO_STATUS_KINDS = ['Namespace', 'NetworkPolicy', 'ServiceAccount', 'Config
 const ACK_TIMELINE_KINDS = ['DBSubnetGroup', 'DBClusterParameterGroup', 'CacheSubnetGroup', 'GlobalCluster', 'DBCluster', 'DBInstance', 'ReplicationGroup'];
 
 /** The live object `age` seconds after its Application's sync created it. */
-function liveAt(obj: K8sObject, age: number, metrics: Metrics): LiveObject {
+function liveAt(obj: K8sObject, age: number, timing: Timing): LiveObject {
   const live = (status: object | undefined, extra: { spec?: object; generation?: number } = {}): LiveObject => ({
     ...obj,
     ...(extra.spec ? { spec: extra.spec } : {}),
@@ -276,13 +345,15 @@ function liveAt(obj: K8sObject, age: number, metrics: Metrics): LiveObject {
     case 'FieldExport':
       return live(fieldExportStatus(obj, age));
     case 'Deployment': {
-      const d = deploymentLive(obj, age);
+      const d = deploymentLive(obj, age, timing);
       return live(d.status, d);
     }
     case 'HorizontalPodAutoscaler':
-      return live(hpaStatus(obj, age, metrics));
+      return live(hpaStatus(obj, age, timing));
+    case 'ScaledObject':
+      return live(scaledObjectStatus(obj, age, timing));
     case 'PodDisruptionBudget':
-      return live(pdbStatus(obj, age));
+      return live(pdbStatus(obj, age, timing));
     case 'Ingress':
       return live(ingressStatus(age));
     default:
@@ -338,7 +409,8 @@ type Scenario = { argocdCm: Record<string, string>; goBuiltIns: Record<string, B
 type Timeline = Array<Health | number | null>;
 
 /** Precomputes the health of every object at every age for one scenario; ask the oracle once the batch has run. */
-function prepare(scenario: Scenario, batch: LuaBatch) {
+function prepare(scenario: Scenario, batch: LuaBatch, scaledAt: number) {
+  const timing: Timing = { metrics: scenario.metrics, scaledAt };
   const overrides = healthOverrides(scenario.argocdCm);
   const check = (obj: K8sObject): HealthCheck => healthCheckFor(obj, overrides, scenario.goBuiltIns);
   const judge = (c: HealthCheck, live: LiveObject, now: number): Health | number | null => {
@@ -350,7 +422,7 @@ function prepare(scenario: Scenario, batch: LuaBatch) {
   for (const obj of allChildObjects) {
     const c = check(obj);
     const timeline: Timeline = [];
-    for (let age = 0; age <= HORIZON; age += STEP) timeline.push(judge(c, liveAt(obj, age, scenario.metrics), EPOCH + age));
+    for (let age = 0; age <= HORIZON; age += STEP) timeline.push(judge(c, liveAt(obj, age, timing), EPOCH + age));
     children.set(obj, timeline);
   }
   // The root's objects, by the child's status.health.status they carry (undefined: no status yet).
@@ -370,12 +442,18 @@ function prepare(scenario: Scenario, batch: LuaBatch) {
   return { oracle, check };
 }
 
-/** The first age from which every object of a child is Healthy or has no health, to the horizon. */
-function settleAge(oracle: HealthOracle, child: string): number {
+/**
+ * The first age of a child (from its sync's first wave) from which every object it has created by then
+ * is Healthy or has no health, to the horizon; objects of a later wave count from their own creation.
+ */
+function settleAge(oracle: HealthOracle, result: WalkResult, child: string): number {
+  const synced = result.childSyncedAt[child];
   let settled = HORIZON + STEP;
-  for (let age = HORIZON; age >= 0; age -= STEP) {
+  for (let age = HORIZON - synced; age >= 0; age -= STEP) {
     const healthy = APPS.childObjects[child].every((o) => {
-      const h = oracle.childResource(child, o, age);
+      const created = result.objectCreatedAt.get(o);
+      if (created === undefined || created - synced > age) return true; // not there yet: Argo CD skips it
+      const h = oracle.childResource(child, o, age - (created - synced));
       return h === null || h.status === 'Healthy';
     });
     if (!healthy) break;
@@ -385,30 +463,53 @@ function settleAge(oracle: HealthOracle, child: string): number {
 }
 
 const ours = healthCustomizations();
-const withoutOurHpa = Object.fromEntries(Object.entries(ours).filter(([k]) => !k.endsWith('_HorizontalPodAutoscaler')));
+const withoutOurScaledObjectCheck = Object.fromEntries(Object.entries(ours).filter(([k]) => !k.endsWith('_ScaledObject')));
 const SCENARIOS = {
   ours: { argocdCm: ours, goBuiltIns: GO_BUILTINS_V344, metrics: 'arrive' },
-  v35BuiltIn: { argocdCm: withoutOurHpa, goBuiltIns: GO_BUILTINS_V35_HPA, metrics: 'arrive' },
+  builtInScaledObject: { argocdCm: withoutOurScaledObjectCheck, goBuiltIns: GO_BUILTINS_V344, metrics: 'arrive' },
   oursMetricsNever: { argocdCm: ours, goBuiltIns: GO_BUILTINS_V344, metrics: 'never' },
-  v34BuiltInMetricsNever: { argocdCm: withoutOurHpa, goBuiltIns: GO_BUILTINS_V344, metrics: 'never' },
 } satisfies Record<string, Scenario>;
 type ScenarioName = keyof typeof SCENARIOS;
 
-const walks = {} as Record<ScenarioName, { result: WalkResult; oracle: HealthOracle; check: (obj: K8sObject) => HealthCheck }>;
+/** How old the Deployments were when a walk created the ScaledObjects (Infinity: never). */
+function scaledAtIn(result: WalkResult): number {
+  const offsets = new Set(
+    scaledObjects.map((so) => {
+      const created = result.objectCreatedAt.get(so);
+      const deployment = allChildObjects.find((o) => o.kind === 'Deployment' && o.metadata.name === so.spec.scaleTargetRef.name)!;
+      return created === undefined ? Infinity : created - result.objectCreatedAt.get(deployment)!;
+    }),
+  );
+  if (offsets.size !== 1) throw new Error(`the ScaledObjects were created at different ages of their Deployments: ${[...offsets].join(', ')}`);
+  return [...offsets][0];
+}
+
+const walks = {} as Record<ScenarioName, { result: WalkResult; oracle: HealthOracle; check: (obj: K8sObject) => HealthCheck; scaledAt: number }>;
 let luaCases = 0;
+/** The walks' passes until the time the ScaledObjects are created agrees with the timelines it was assumed in. */
+let passes = 0;
 beforeAll(() => {
-  const batch = new LuaBatch();
-  const prepared = Object.entries(SCENARIOS).map(([name, s]) => [name, prepare(s, batch)] as const);
-  luaCases = batch.size;
-  batch.run();
-  for (const [name, { oracle, check }] of prepared) {
-    walks[name as ScenarioName] = { result: walk(APPS, oracle, { step: STEP, horizon: HORIZON, childSyncDelay: CHILD_SYNC_DELAY }), oracle, check };
+  const names = Object.keys(SCENARIOS) as ScenarioName[];
+  let assumed: Record<ScenarioName, number> = Object.fromEntries(names.map((n) => [n, Infinity])) as Record<ScenarioName, number>;
+  for (;;) {
+    passes++;
+    const batch = new LuaBatch();
+    const prepared = names.map((name) => [name, prepare(SCENARIOS[name], batch, assumed[name])] as const);
+    luaCases = batch.size;
+    batch.run();
+    for (const [name, { oracle, check }] of prepared) {
+      walks[name] = { result: walk(APPS, oracle, { step: STEP, horizon: HORIZON, childSyncDelay: CHILD_SYNC_DELAY }), oracle, check, scaledAt: assumed[name] };
+    }
+    const found = Object.fromEntries(names.map((n) => [n, scaledAtIn(walks[n].result)])) as Record<ScenarioName, number>;
+    if (names.every((n) => found[n] === assumed[n])) break;
+    // Before the ScaledObjects exist, every timeline is the same whenever they come: the first pass finds when.
+    if (passes > 2) throw new Error(`the walks do not settle on when the ScaledObjects are created: ${JSON.stringify(found)}`);
+    assumed = found;
   }
 });
 
 const failedAttempts = (r: WalkResult) => r.attempts.filter((a) => a.phase === 'Failed');
 const finalHealth = (r: WalkResult, child: string) => r.childHealth[child][r.childHealth[child].length - 1];
-const hpaHealthAt = (name: ScenarioName, hpa: K8sObject, age: number) => walks[name].oracle.childResource('securecart-apps', hpa, age);
 const childOf = (kind: string) => Object.keys(APPS.childObjects).find((c) => APPS.childObjects[c].some((o) => o.kind === kind))!;
 
 describe('the walk’s inputs', () => {
@@ -418,7 +519,7 @@ describe('the walk’s inputs', () => {
       const c = walks.ours.check(obj);
       sources[obj.kind] = c.type === 'none' ? 'none' : c.source;
     }
-    for (const obj of allChildObjects) expect(() => liveAt(obj, 0, 'arrive')).not.toThrow(); // every kind has a timeline
+    for (const obj of allChildObjects) expect(() => liveAt(obj, 0, { metrics: 'arrive', scaledAt: 0 })).not.toThrow(); // every kind has a timeline
     expect(sources).toEqual({
       Namespace: 'none',
       NetworkPolicy: 'none',
@@ -440,7 +541,7 @@ describe('the walk’s inputs', () => {
       ReplicationGroup: 'argocd-cm elasticache.services.k8s.aws/ReplicationGroup',
       Deployment: 'gitops-engine built-in apps/Deployment',
       Service: 'gitops-engine built-in Service',
-      HorizontalPodAutoscaler: 'argocd-cm autoscaling/HorizontalPodAutoscaler',
+      ScaledObject: 'argocd-cm keda.sh/ScaledObject',
       PodDisruptionBudget: 'resource_customizations/policy/PodDisruptionBudget/health.lua (ported)',
       Ingress: 'gitops-engine built-in networking.k8s.io/Ingress',
     });
@@ -459,24 +560,35 @@ describe('the walk’s inputs', () => {
     expect(childrenByWave).toEqual(['securecart-platform', 'securecart-data', 'securecart-apps', 'securecart-edge']);
     expect(childrenByWave.map((c) => waveOf(rootObjects.find((o) => o.metadata.name === c)!))).toEqual([0, 1, 2, 3]);
     for (const c of childrenByWave) expect(APPS.childObjects[c].length).toBeGreaterThan(0);
-    for (const objects of Object.values(APPS.childObjects)) for (const o of objects) expect(waveOf(o)).toBe(0); // children are single-wave
+    // Children are single-wave, except that the apps Application applies its ScaledObjects after the rest.
+    for (const [child, objects] of Object.entries(APPS.childObjects)) {
+      for (const o of objects) expect([child, o.kind, waveOf(o)]).toEqual([child, o.kind, o.kind === 'ScaledObject' ? SCALED_OBJECT_SYNC_WAVE : 0]);
+    }
+    // The five services and the trace collector; no HPA is rendered (KEDA makes them).
+    expect(scaledObjects.length).toBe(6);
+    expect(hpas).toEqual([]);
+    expect(SCALED_OBJECT_SYNC_WAVE).toBeGreaterThan(0);
   });
 
-  test('all Lua evaluations of the four walks ran in one batch', () => {
+  test('all Lua evaluations of the walks ran in one batch per pass, and the walks agree with the timelines they assumed', () => {
     expect(luaCases).toBeGreaterThan(100);
+    // The first pass finds when the ScaledObjects are created, the second confirms it.
+    expect(passes).toBe(2);
+    for (const w of Object.values(walks)) expect(scaledAtIn(w.result)).toBe(w.scaledAt);
   });
 });
 
 describe('first install with our health checks', () => {
   test('reaches all four waves with zero failed sync attempts, and every child ends Healthy within the computed bound', () => {
     const { result, oracle } = walks.ours;
-    const settle = Object.fromEntries(childrenByWave.map((c) => [c, settleAge(oracle, c)]));
+    const settle = Object.fromEntries(childrenByWave.map((c) => [c, settleAge(oracle, result, c)]));
     // Waves run one after another: no faster than the sum of each child's own settling; at most one
     // reconciliation per wave slower, which rules out any failed attempt (each costs a backoff of >= 20 s).
     const lower = childrenByWave.reduce((sum, c) => sum + CHILD_SYNC_DELAY + settle[c], 0);
     const bound = lower + STEP * childrenByWave.length;
     expect(failedAttempts(result)).toEqual([]);
     expect(result.attempts).toHaveLength(1);
+    for (const c of childrenByWave) expect([c, result.childFailedAttempts[c]]).toEqual([c, []]);
     // The charts' waves, then the root itself, last (never waited on: charts/gitops.ts ROOT_WAVE).
     expect(result.attempts[0].wavesApplied).toEqual([0, 1, 2, 3, ROOT_WAVE]);
     expect(Object.keys(result.waveAppliedAt).map(Number)).toEqual([0, 1, 2, 3, ROOT_WAVE]);
@@ -499,25 +611,46 @@ describe('first install with our health checks', () => {
     }
   });
 
-  test('a new HPA is Progressing while it has no metrics, never Degraded, then Healthy', () => {
-    for (const hpa of hpas) {
-      const seen = new Set<string>();
-      const target = hpa.spec.scaleTargetRef.name;
-      for (let age = 0; age <= HORIZON; age += STEP) {
-        const h = hpaHealthAt('ours', hpa, age)!;
-        seen.add(h.status);
-        if (age < metricsAt(target, 'arrive')) expect(h.status).toBe('Progressing');
-        else expect(h.status).toBe('Healthy');
-      }
-      expect([...seen].sort()).toEqual(['Healthy', 'Progressing']);
+  test('the ScaledObjects are created once every Deployment is Healthy, in the apps Application’s next wave, with nothing failing', () => {
+    const { result, oracle } = walks.ours;
+    const apps = 'securecart-apps';
+    const waves = result.childWaveAppliedAt[apps];
+    expect(Object.keys(waves).map(Number)).toEqual([0, SCALED_OBJECT_SYNC_WAVE]);
+    const scaledAt = waves[SCALED_OBJECT_SYNC_WAVE] - waves[0];
+    expect(scaledAt).toBe(walks.ours.scaledAt);
+    // KEDA's webhook needs the Deployment in its cache (scaledobject_webhook.go:441-470): it was created
+    // minutes before, and is Healthy, running the one replica the API server defaults.
+    const deployments = APPS.childObjects[apps].filter((o) => o.kind === 'Deployment');
+    for (const d of deployments) expect([d.metadata.name, oracle.childResource(apps, d, scaledAt)?.status]).toEqual([d.metadata.name, 'Healthy']);
+    expect(deployments.every((d) => oracle.childResource(apps, d, scaledAt - STEP)?.status === 'Healthy')).toBe(false);
+    for (const d of deployments.filter((x) => KEDA_SCALED.has(x.metadata.name))) {
+      expect(liveAt(d, scaledAt, { metrics: 'arrive', scaledAt }).spec.replicas).toBe(1);
+      expect(liveAt(d, scaledAt + CLUSTER.hpaFirstSync, { metrics: 'arrive', scaledAt }).spec.replicas).toBe(MIN_REPLICAS[d.metadata.name]);
     }
+  });
+
+  test('a new ScaledObject is Progressing until KEDA has checked its HPA, then Healthy; while its HPA waits for metrics it is Progressing, never Degraded', () => {
+    const apps = 'securecart-apps';
+    let waited = 0;
+    for (const so of scaledObjects) {
+      const target = so.spec.scaleTargetRef.name;
+      const validFrom = metricsAt(target, { metrics: 'arrive', scaledAt: walks.ours.scaledAt }) - walks.ours.scaledAt;
+      for (let age = 0; age <= HORIZON - walks.ours.scaledAt; age += STEP) {
+        const h = walks.ours.oracle.childResource(apps, so, age)!;
+        const waiting = age >= CLUSTER.kedaHpaGrace && age < validFrom;
+        if (waiting) waited++;
+        expect([target, age, h.status]).toEqual([target, age, age < KEDA_FIRST_HPA_CHECK_SECONDS || waiting ? 'Progressing' : 'Healthy']);
+      }
+    }
+    // The slow JVM services' HPAs still lack metrics a minute after KEDA made them: the case the check is for.
+    expect(waited).toBeGreaterThan(0);
   });
 
   test('a new PDB says InsufficientPods until its pods are ready, and Argo CD’s built-in check calls that Healthy: no PDB check of ours is needed', () => {
     const pdbs = allChildObjects.filter((o) => o.kind === 'PodDisruptionBudget');
-    expect(pdbs).toHaveLength(hpas.length);
+    expect(pdbs).toHaveLength(hpas.length + scaledObjects.length);
     for (const pdb of pdbs) {
-      const early = liveAt(pdb, STEP, 'arrive');
+      const early = liveAt(pdb, STEP, { metrics: 'arrive', scaledAt: walks.ours.scaledAt });
       expect(early.status.conditions[0]).toMatchObject({ type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods' });
       expect(walks.ours.oracle.childResource('securecart-apps', pdb, STEP)).toMatchObject({ status: 'Healthy', message: 'PodDisruptionBudget has InsufficientPods' });
       expect(walks.ours.oracle.childResource('securecart-apps', pdb, 0)).toMatchObject({ status: 'Progressing' }); // no status yet
@@ -526,55 +659,54 @@ describe('first install with our health checks', () => {
 });
 
 describe('negative controls: the walk can fail', () => {
-  test('with v3.5’s built-in HPA check instead of ours, the apps wave fails a sync attempt', () => {
-    const { result } = walks.v35BuiltIn;
-    const failed = failedAttempts(result);
-    expect(failed.length).toBeGreaterThanOrEqual(1);
-    expect(failed[0].failedWave).toBe(2);
-    expect(failed[0].failedTasks.map((t) => t.name)).toEqual(['securecart-apps']);
-    expect(failed[0].message).toMatch(/one or more synchronization tasks completed unsuccessfully/);
-    // What made it fail: a young HPA without metrics, which v3.5 calls Degraded.
-    const appsSynced = result.childSyncedAt['securecart-apps'];
-    const age = failed[0].finishedAt! - appsSynced;
-    const degraded = hpas.filter((h) => walks.v35BuiltIn.oracle.childResource('securecart-apps', h, age)?.status === 'Degraded');
+  test('with Argo CD’s own ScaledObject check instead of ours, the edge starts before any HPA has scaled, and the apps Application then turns Degraded on a sound install', () => {
+    const apps = 'securecart-apps';
+    const created = (w: WalkResult) => w.childWaveAppliedAt[apps][SCALED_OBJECT_SYNC_WAVE];
+    const builtIn = walks.builtInScaledObject;
+    // Ready=True within a second is Healthy to the built-in check: the root starts the edge while the
+    // Deployments still run their single replica, before the HPAs' first sync.
+    const edgeAfter = builtIn.result.waveAppliedAt[3] - created(builtIn.result);
+    expect(edgeAfter).toBeLessThan(CLUSTER.hpaFirstSync + STEP);
+    // Ours waits for KEDA's first check of the HPAs, and for the pods they add.
+    expect(walks.ours.result.waveAppliedAt[3] - created(walks.ours.result)).toBeGreaterThanOrEqual(KEDA_FIRST_HPA_CHECK_SECONDS);
+    // Then KEDA reports the slow services' HPAs without metrics a minute after making them: Degraded,
+    // while ours, on the same timelines, calls them Progressing and the apps Application never Degraded.
+    const degradedAt = builtIn.result.childHealth[apps].findIndex((h) => h === 'Degraded') * STEP;
+    expect(degradedAt).toBeGreaterThan(0);
+    const age = degradedAt - created(builtIn.result);
+    const degraded = scaledObjects.filter((so) => builtIn.oracle.childResource(apps, so, age)?.status === 'Degraded');
     expect(degraded.length).toBeGreaterThan(0);
-    for (const h of degraded) expect(age).toBeLessThan(metricsAt(h.spec.scaleTargetRef.name, 'arrive'));
-    // Ours, on the same timelines, waited: every HPA was Progressing at that age.
-    for (const h of degraded) expect(hpaHealthAt('ours', h, age)).toMatchObject({ status: 'Progressing' });
+    for (const so of degraded) {
+      expect(age).toBeLessThan(metricsAt(so.spec.scaleTargetRef.name, { metrics: 'arrive', scaledAt: builtIn.scaledAt }) - builtIn.scaledAt);
+      expect(builtIn.oracle.childResource(apps, so, age)?.message).toMatch(/HPA is not healthy: FailedGetResourceMetric/);
+      expect(walks.ours.oracle.childResource(apps, so, age)).toMatchObject({ status: 'Progressing' });
+    }
+    expect(walks.ours.result.childHealth[apps]).not.toContain('Degraded');
   });
 
-  test('with metrics that never arrive, v3.4’s built-in check ends Healthy (the broken metrics-server is hidden), ours Degraded after the grace period', () => {
-    // v3.4.4 built-in: AbleToScale=True comes first and wins.
-    const hidden = walks.v34BuiltInMetricsNever.result;
-    expect(failedAttempts(hidden)).toEqual([]);
-    expect(hidden.allHealthyAt).toBeDefined();
-    for (const c of childrenByWave) expect(finalHealth(hidden, c)).toBe('Healthy');
-    for (const hpa of hpas) {
-      const live = liveAt(hpa, HORIZON, 'never');
-      expect(live.status.conditions).toContainEqual(expect.objectContaining({ type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric' }));
-      expect(hpaHealthAt('v34BuiltInMetricsNever', hpa, HORIZON)).toMatchObject({ status: 'Healthy' });
-    }
-
-    // Ours: Progressing for the grace period after ScalingActive turned False, then Degraded with the controller's message.
-    const noMetricsSince = CLUSTER.hpaFirstSync + STEP;
-    for (const hpa of hpas) {
-      for (let age = 0; age <= HORIZON; age += STEP) {
-        const h = hpaHealthAt('oursMetricsNever', hpa, age)!;
-        if (age < noMetricsSince + HPA_METRICS_GRACE_SECONDS) expect(h.status).toBe('Progressing');
-        else expect(h).toEqual({ status: 'Degraded', message: METRICS_API_DOWN });
+  test('with metrics that never arrive, ours calls the ScaledObjects Degraded after the grace period, and the shop is not exposed', () => {
+    const { result, oracle, scaledAt } = walks.oursMetricsNever;
+    // The Deployments' wave is Healthy without metrics (one replica each), so the ScaledObjects are applied.
+    expect(scaledAt).toBe(walks.ours.scaledAt);
+    // KEDA reports their HPAs' missing metrics from a minute on; ours waits out the grace period from their creation.
+    for (const so of scaledObjects) {
+      for (let age = 0; age <= HORIZON - scaledAt - result.childSyncedAt['securecart-apps']; age += STEP) {
+        const h = oracle.childResource('securecart-apps', so, age)!;
+        const status = age < HPA_METRICS_GRACE_SECONDS ? 'Progressing' : 'Degraded';
+        expect([so.metadata.name, age, h.status]).toEqual([so.metadata.name, age, status]);
+        if (status === 'Degraded') expect(h.message).toBe('ScaledObject is configured correctly but HPA is not healthy: FailedGetResourceMetric');
       }
     }
-    const visible = walks.oursMetricsNever.result;
-    expect(visible.allHealthyAt).toBeUndefined();
-    expect(finalHealth(visible, 'securecart-apps')).toBe('Degraded');
-    const firstFailure = failedAttempts(visible)[0];
+    expect(result.allHealthyAt).toBeUndefined();
+    expect(finalHealth(result, 'securecart-apps')).toBe('Degraded');
+    const firstFailure = failedAttempts(result)[0];
     expect(firstFailure.failedWave).toBe(2);
     // Every retry fails at the Degraded child's wave, never at the root's own: the root is in the last
     // wave, so earlier children still get their fixes while one child is Degraded.
-    expect(new Set(failedAttempts(visible).map((a) => a.failedWave))).toEqual(new Set([2]));
-    expect(firstFailure.finishedAt! - visible.childSyncedAt['securecart-apps']).toBeGreaterThanOrEqual(noMetricsSince + HPA_METRICS_GRACE_SECONDS);
+    expect(new Set(failedAttempts(result).map((a) => a.failedWave))).toEqual(new Set([2]));
+    expect(firstFailure.finishedAt! - result.childSyncedAt['securecart-apps'] - scaledAt).toBeGreaterThanOrEqual(HPA_METRICS_GRACE_SECONDS);
     // The last wave, the ingresses, is never applied: the shop is not exposed on top of a broken autoscaler.
-    expect(visible.waveAppliedAt[3]).toBeUndefined();
-    expect(visible.childCreatedAt[childOf('Ingress')]).toBeUndefined();
+    expect(result.waveAppliedAt[3]).toBeUndefined();
+    expect(result.childCreatedAt[childOf('Ingress')]).toBeUndefined();
   });
 });

@@ -105,6 +105,11 @@ describe.each(config.regions.map((r) => r.name))('argocd/%s', (region) => {
       expect(allowed).toContain(`${group}/${o.kind}`);
     }
     expect(shop.namespaceResourceWhitelist.some((k: any) => k.kind === '*' || k.group === '*')).toBe(false);
+    // KEDA's ScaledObjects are rendered; HPAs are not (KEDA makes them), but stay permitted so that the
+    // apps Application can let go of the plain HPAs a cluster had before KEDA (charts/argocd-chart.ts).
+    expect(shop.namespaceResourceWhitelist).toContainEqual({ group: 'keda.sh', kind: 'ScaledObject' });
+    expect(shop.namespaceResourceWhitelist).toContainEqual({ group: 'autoscaling', kind: 'HorizontalPodAutoscaler' });
+    expect(rendered.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
     // A drill window (drills.allowPodFaults) renders no kind the project does not already allow, so
     // opening the window is one sync of the apps Application.
     const data = defaultConfigData();

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { LABELS, SHUTDOWN } from '../charts/constants';
-import { HighlyAvailableService, HighlyAvailableServiceProps, SCALING } from '../charts/constructs/highly-available-service';
+import { HighlyAvailableService, HighlyAvailableServiceProps, SCALED_OBJECT_SYNC_WAVE, SCALING } from '../charts/constructs/highly-available-service';
 import { K8sObject } from './helpers';
 
 const BASE: HighlyAvailableServiceProps = {
@@ -34,26 +34,44 @@ describe('HighlyAvailableService', () => {
   test('renders one of each object, all named after the service', () => {
     const { objects } = synth();
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].sort(),
+      ['Deployment', 'ScaledObject', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].sort(),
     );
     for (const o of objects) expect(o.metadata.name).toBe('web');
   });
 
-  test('leaves replicas to the HPA, which scales between the configured floor and ceiling', () => {
+  test('leaves replicas to a KEDA ScaledObject, whose HPA scales between the configured floor and ceiling on CPU and memory', () => {
     const { deployment, get } = synth();
     expect(deployment.spec).not.toHaveProperty('replicas');
-    const hpa = get('HorizontalPodAutoscaler');
-    expect(hpa.apiVersion).toBe('autoscaling/v2');
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' });
-    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 9]);
-    expect(hpa.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([
-      ['cpu', 70],
-      ['memory', 90],
+    const so = get('ScaledObject');
+    expect(so.apiVersion).toBe('keda.sh/v1alpha1');
+    expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' });
+    expect([so.spec.minReplicaCount, so.spec.maxReplicaCount]).toEqual([3, 9]);
+    // kedacore/keda v2.20.1 pkg/scalers/cpu_memory_scaler.go:60-76: metricType is required (the `type`
+    // metadata was removed in v2.18); Utilization takes an integer percentage, as a string.
+    expect(so.spec.triggers).toEqual([
+      { type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } },
+      { type: 'memory', metricType: 'Utilization', metadata: { value: '90' } },
     ]);
+    // No fallback: KEDA refuses it unless a trigger is neither cpu nor memory (scaledobject_types.go CheckFallbackValid).
+    expect(so.spec).not.toHaveProperty('fallback');
+  });
+
+  test('the HPA KEDA makes keeps the service’s name, and the HPA of that name earlier renders created is adopted, not refused', () => {
+    const so = synth().get('ScaledObject');
+    // kedacore/keda v2.20.1: the HPA is named advanced.horizontalPodAutoscalerConfig.name (controllers/keda/
+    // hpa.go:393-403); the webhook admits a ScaledObject whose target another HPA scales only with the
+    // transfer annotation and that HPA's name there (apis/keda/v1alpha1/scaledobject_webhook.go:297-311).
+    expect(so.spec.advanced.horizontalPodAutoscalerConfig.name).toBe('web');
+    expect(so.metadata.annotations!['scaledobject.keda.sh/transfer-hpa-ownership']).toBe('true');
+    // KEDA copies the ScaledObject's labels onto the HPA (hpa.go:138-159), but not managed-by: KEDA manages it.
+    expect(so.metadata.annotations!['scaledobject.keda.sh/hpa-excluded-labels']).toBe(LABELS.managedBy);
+    // Applied after the Deployment, which KEDA's webhook must find in its cache (scaledobject_webhook.go:441-470).
+    expect(so.metadata.annotations!['argocd.argoproj.io/sync-wave']).toBe(String(SCALED_OBJECT_SYNC_WAVE));
+    expect(synth().deployment.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBeUndefined();
   });
 
   test('scales up within one 15 s sync period and down slowly', () => {
-    const { behavior } = synth().get('HorizontalPodAutoscaler').spec;
+    const { behavior } = synth().get('ScaledObject').spec.advanced.horizontalPodAutoscalerConfig;
     expect(behavior.scaleUp.stabilizationWindowSeconds).toBe(0);
     expect(behavior.scaleUp.selectPolicy).toBe('Max');
     for (const p of behavior.scaleUp.policies) expect(p.periodSeconds).toBeLessThanOrEqual(SCALING.syncPeriodSeconds);
@@ -63,8 +81,8 @@ describe('HighlyAvailableService', () => {
   });
 
   test('honours custom HPA targets', () => {
-    const hpa = synth({ cpuTargetUtilization: 55, memoryTargetUtilization: 80 }).get('HorizontalPodAutoscaler');
-    expect(hpa.spec.metrics.map((m: any) => m.resource.target.averageUtilization)).toEqual([55, 80]);
+    const so = synth({ cpuTargetUtilization: 55, memoryTargetUtilization: 80 }).get('ScaledObject');
+    expect(so.spec.triggers.map((t: any) => t.metadata.value)).toEqual(['55', '80']);
   });
 
   test('has a PDB that always allows one eviction, never all, and evicts unhealthy pods', () => {

@@ -3,8 +3,9 @@
  * reviewer (or kube-linter, Polaris, kube-score and the restricted Pod Security Standard) would.
  */
 import * as path from 'path';
-import { DATA_ENDPOINTS, DATA_PROXY_ENDPOINTS, LABELS, PART_OF, SHUTDOWN } from '../charts/constants';
+import { DATA_ENDPOINTS, LABELS, PART_OF, SHUTDOWN } from '../charts/constants';
 import { CHART_NAMES, renderManifests } from '../charts/render';
+import { SCALED_OBJECT_SYNC_WAVE } from '../charts/constructs/highly-available-service';
 import { TRACE_COLLECTOR } from '../charts/telemetry';
 import { serviceUrl } from '../charts/workloads';
 import { NODE_CLASS_NAME, NODE_POOLS, ZONE_LABEL } from '../config/karpenter';
@@ -67,15 +68,27 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
     const pod = deployment.spec.template.spec;
     const sizing = config.services[name].regions[regionName];
 
-    test('the Deployment selects its own pods and leaves replicas to exactly one HPA', () => {
+    test('the Deployment selects its own pods and leaves replicas to exactly one autoscaler, its KEDA ScaledObject', () => {
       expect(matches(deployment.spec.selector.matchLabels, podLabels)).toBe(true);
       expect(deployment.spec).not.toHaveProperty('replicas');
-      const hpas = ofKind('HorizontalPodAutoscaler').filter((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === name);
-      expect(hpas).toHaveLength(1);
-      expect(hpas[0].spec.minReplicas).toBe(sizing.minReplicas);
-      expect(hpas[0].spec.maxReplicas).toBe(sizing.maxReplicas);
-      expect(hpas[0].spec.minReplicas).toBeGreaterThanOrEqual(2);
-      expect(hpas[0].spec.maxReplicas).toBeGreaterThan(hpas[0].spec.minReplicas);
+      // No HPA in git: KEDA makes it from the ScaledObject (a second HPA would fight it).
+      expect(ofKind('HorizontalPodAutoscaler')).toEqual([]);
+      const scalers = ofKind('ScaledObject').filter((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === name);
+      expect(scalers).toHaveLength(1);
+      const spec = scalers[0].spec;
+      expect([spec.minReplicaCount, spec.maxReplicaCount]).toEqual([sizing.minReplicas, sizing.maxReplicas]);
+      expect(spec.minReplicaCount).toBeGreaterThanOrEqual(2);
+      expect(spec.maxReplicaCount).toBeGreaterThan(spec.minReplicaCount);
+      // The HPA keeps the service's name; KEDA adopts the one earlier renders created.
+      expect(spec.advanced.horizontalPodAutoscalerConfig.name).toBe(name);
+      expect(scalers[0].metadata.annotations).toMatchObject({ 'scaledobject.keda.sh/transfer-hpa-ownership': 'true' });
+    });
+
+    test('its ScaledObject is applied after its Deployment, which Argo CD has by then synced and seen Healthy', () => {
+      const wave = (o: K8sObject) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+      const scaler = ofKind('ScaledObject').find((h) => h.spec.scaleTargetRef.name === name)!;
+      expect(wave(scaler)).toBe(SCALED_OBJECT_SYNC_WAVE);
+      expect(wave(scaler)).toBeGreaterThan(wave(deployment));
     });
 
     test('exactly one PDB covers its pods and allows a drain', () => {
@@ -230,13 +243,11 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
       RETAIL_UI_ENDPOINTS_CHECKOUT: serviceUrl('checkout', config.namespace),
     });
     const fromEndpoints = (key: string) => ({ configMapKeyRef: { name: DATA_ENDPOINTS.configMap, key } });
-    // The databases through the region's RDS Proxies (the example outputs have them): the primary's
-    // read/write endpoints, a secondary's read-only ones (test/data-access.test.ts covers both roles and none).
-    const primary = regionName === config.primaryRegion;
-    const fromProxies = (key: string) => ({ configMapKeyRef: { name: DATA_PROXY_ENDPOINTS.configMap, key } });
+    // The databases through the region's own cluster endpoints, in either role (data.rdsProxy off, though
+    // the example outputs name proxies: test/data-access.test.ts covers the proxies turned on).
     expect(envOf('catalog')).toMatchObject({
       RETAIL_CATALOG_PERSISTENCE_PROVIDER: 'mysql',
-      CATALOG_DB_HOST: fromProxies(primary ? DATA_PROXY_ENDPOINTS.catalogReadWrite : DATA_PROXY_ENDPOINTS.catalogReadOnly),
+      CATALOG_DB_HOST: fromEndpoints(DATA_ENDPOINTS.catalogDbHost),
       RETAIL_CATALOG_PERSISTENCE_ENDPOINT: '$(CATALOG_DB_HOST):3306',
       // The database the cluster creates, with verified TLS for its driver (test/catalog-dsn.test.ts).
       RETAIL_CATALOG_PERSISTENCE_DB_NAME: 'catalog?tls=true&timeout=5s&interpolateParams=true&connectionAttributes=',
@@ -244,7 +255,7 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
     });
     expect(envOf('orders')).toMatchObject({
       RETAIL_ORDERS_PERSISTENCE_PROVIDER: 'postgres',
-      ORDERS_DB_HOST: fromProxies(primary ? DATA_PROXY_ENDPOINTS.ordersReadWrite : DATA_PROXY_ENDPOINTS.ordersReadOnly),
+      ORDERS_DB_HOST: fromEndpoints(DATA_ENDPOINTS.ordersDbHost),
       RETAIL_ORDERS_PERSISTENCE_ENDPOINT: '$(ORDERS_DB_HOST):5432',
       RETAIL_ORDERS_PERSISTENCE_PASSWORD: { secretKeyRef: { name: out.ordersDbSecretName, key: 'password' } },
     });
@@ -334,12 +345,12 @@ describe('evacuating an impaired zone (regions[].evacuatedZones)', () => {
 });
 
 describe('across regions', () => {
-  test('the warm standby runs its own, smaller floors and the same ceilings', () => {
+  test('the warm standby runs the same floors and ceilings: either region may be active after a Region switch', () => {
     const [primary, standby] = config.regions.map((r) => r.name);
-    const hpa = (region: string, name: string) => Object.values(rendered[region]).flat().find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === name)!;
+    const hpa = (region: string, name: string) => Object.values(rendered[region]).flat().find((o) => o.kind === 'ScaledObject' && o.metadata.name === name)!;
     for (const name of SERVICE_NAMES) {
-      expect(hpa(standby, name).spec.minReplicas).toBeLessThan(hpa(primary, name).spec.minReplicas);
-      expect(hpa(standby, name).spec.maxReplicas).toBe(hpa(primary, name).spec.maxReplicas);
+      expect(hpa(standby, name).spec.minReplicaCount).toBe(hpa(primary, name).spec.minReplicaCount);
+      expect(hpa(standby, name).spec.maxReplicaCount).toBe(hpa(primary, name).spec.maxReplicaCount);
     }
   });
 });

@@ -76,13 +76,13 @@ describe('recovery scenarios', () => {
     }
   });
 
-  test('the report carries them, and the proxy section when the rendered regions publish proxy endpoints', () => {
+  test('the report carries them; no proxy section while the services use the clusters\' endpoints (data.rdsProxy off)', () => {
     const config = loadConfig();
     const report = buildReport(config, readRendered(path.join(ROOT, 'manifests'), config));
     expect(report.recovery).toEqual(recoveryScenarios(config));
-    expect(report.proxy).toEqual(proxyFailover());
+    expect(report.proxy).toBeNull();
     expect(report.markdown).toContain('## Recovering data that replication cannot save');
-    expect(report.markdown).toContain('### RDS Proxy in a database failover');
+    expect(report.markdown).not.toContain('### RDS Proxy in a database failover');
     expect(report.markdown).toContain(`- 66 %: ${RECOVERY_FIGURES.proxyFailoverReduction.source}`);
   });
 });

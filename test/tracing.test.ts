@@ -202,7 +202,7 @@ describe.each(regions)('the trace collector of %s', (region) => {
 
   test('lives in the apps chart, in the shop namespace, with the recommended labels', () => {
     const names = rendered[region].apps.filter((o) => o.metadata.name === TRACE_COLLECTOR.name).map((o) => o.kind).sort();
-    expect(names).toEqual(['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+    expect(names).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'ScaledObject', 'Service', 'ServiceAccount']);
     for (const o of objects.filter((x) => x.metadata.name === TRACE_COLLECTOR.name)) {
       expect(o.metadata.namespace).toBe(config.namespace);
       expect(o.metadata.labels).toMatchObject({
@@ -240,12 +240,13 @@ describe.each(regions)('the trace collector of %s', (region) => {
     expect(container.resources.limits.memory).toBeDefined();
   });
 
-  test('is highly available like the shop: HPA from 2, a PDB that allows a drain, zone and host spread', () => {
+  test('is highly available like the shop: autoscaled from 2 (a KEDA ScaledObject, no schedule), a PDB that allows a drain, zone and host spread', () => {
     expect(deployment.spec).not.toHaveProperty('replicas');
-    const hpa = own('HorizontalPodAutoscaler');
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: TRACE_COLLECTOR.name });
-    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
-    expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
+    const scaler = own('ScaledObject');
+    expect(scaler.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: TRACE_COLLECTOR.name });
+    expect(scaler.spec.minReplicaCount).toBeGreaterThanOrEqual(2);
+    expect(scaler.spec.maxReplicaCount).toBeGreaterThan(scaler.spec.minReplicaCount);
+    expect(scaler.spec.triggers.map((t: any) => t.type)).toEqual(['cpu', 'memory']);
     const pdb = own('PodDisruptionBudget');
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: deployment.spec.selector, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     const zone = pod.topologySpreadConstraints.filter((c: any) => c.topologyKey === WELL_KNOWN.zone);

@@ -4,6 +4,12 @@ import { WRITE_FORWARDING_CONNECTIONS_PERCENT } from '../../config/data-access';
 import { DATA_SAFETY_ANNOTATIONS, LABELS, RDS_FINAL_SNAPSHOT } from '../constants';
 import { applyLabels } from '../labels';
 
+/**
+ * Where ACK publishes a DBCluster's cluster endpoint: rds-controller v1.11.1 pkg/resource/db_cluster/sdk.go:336
+ * sets Status.Endpoint from DescribeDBClusters' Endpoint on every read, whatever the cluster's role.
+ */
+export const CLUSTER_ENDPOINT_PATH = '.status.endpoint';
+
 /** Aurora PostgreSQL's global-database RPO bound, in seconds (cluster parameter). */
 export const RDS_GLOBAL_DB_RPO = 'rds.global_db_rpo';
 
@@ -201,15 +207,19 @@ export class AuroraGlobalDatabase extends Construct {
       }),
     );
 
-    // The primary's apps use its writer; a secondary's use their local reader endpoint (the cluster
-    // endpoint of a secondary is inactive), forwarding writes. A promotion flips primaryRegion, so the
-    // exports swap and the pods are restarted to read them (npm run data:promote).
+    // Every region's apps use their own cluster's cluster endpoint, in both roles: it reaches the writer
+    // while the cluster is the primary, and an instance of the cluster while it is a secondary ("You can
+    // still connect to the cluster endpoint, but only for read queries",
+    // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-connecting.html),
+    // whose writes global write forwarding sends to the primary (enableGlobalWriteForwarding above). Its
+    // name never changes, so after a Region switch the pools reconnect to the same host and find the new
+    // role: no restart, no render (the reader endpoint, used before, cannot write on a primary).
     new ApiObject(this, 'EndpointExport', {
       apiVersion: 'services.k8s.aws/v1alpha1',
       kind: 'FieldExport',
       metadata: { name: `${props.name}-endpoint` },
       spec: {
-        from: { path: props.role === 'primary' ? '.status.endpoint' : '.status.readerEndpoint', resource: { group: 'rds.services.k8s.aws', kind: 'DBCluster', name: props.name } },
+        from: { path: CLUSTER_ENDPOINT_PATH, resource: { group: 'rds.services.k8s.aws', kind: 'DBCluster', name: props.name } },
         to: { kind: 'configmap', name: props.endpointExport.configMap, key: props.endpointExport.key },
       },
     });

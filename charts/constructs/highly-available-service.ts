@@ -54,8 +54,25 @@ export interface HealthEndpoints {
 /** How pods are spread over zones. */
 export type ZoneSpreadPolicy = 'DoNotSchedule' | 'ScheduleAnyway';
 
+/** A floor raised on a schedule (config `schedules`, for this service in this region). */
+export interface ScheduledFloor {
+  /** The schedule's name: it names the cron trigger. */
+  readonly name: string;
+  /** IANA time zone `start` and `end` are read in. */
+  readonly timezone: string;
+  /** Five-field cron expression: when the floor goes up. */
+  readonly start: string;
+  /** Five-field cron expression: when it comes down. */
+  readonly end: string;
+  /** Replicas at least, between start and end. */
+  readonly replicas: number;
+}
+
 export interface HighlyAvailableServiceProps {
-  /** Name of every object of the service (Deployment, Service, ServiceAccount, HPA, PDB, NetworkPolicy). */
+  /**
+   * Name of every object of the service (Deployment, Service, ServiceAccount, ScaledObject and the HPA
+   * KEDA makes of it, PDB, NetworkPolicy).
+   */
   readonly name: string;
   /** `app.kubernetes.io/instance`: this installation of the service. */
   readonly instance: string;
@@ -89,6 +106,12 @@ export interface HighlyAvailableServiceProps {
   readonly minReplicas: number;
   /** HPA ceiling; above minReplicas. */
   readonly maxReplicas: number;
+  /**
+   * Floors raised on a schedule (KEDA cron triggers): the HPA takes the largest replica count any
+   * metric asks for, so each acts as a floor between its start and end.
+   * @default - none
+   */
+  readonly schedules?: ScheduledFloor[];
   /** Requests and memory limit of the container. */
   readonly resources: ServiceResources;
   /** Health endpoints used by the probes. */
@@ -176,8 +199,52 @@ export const SCALING = {
 } as const;
 
 /**
+ * The Argo CD sync wave of the ScaledObjects, after the Deployments' (0) within the apps Application.
+ * KEDA's admission webhook reads the target Deployment from its informer cache to check the requests of
+ * a cpu or memory trigger, and denies the ScaledObject when it is not there (kedacore/keda v2.20.1
+ * apis/keda/v1alpha1/scaledobject_webhook.go:441-470, getFromCacheOrDirect: no direct read unless
+ * --cache-miss-to-direct-client). Within one wave Argo CD applies kind after kind, custom resources last
+ * (argo-cd v3.4.4 gitops-engine/pkg/sync/sync_tasks.go kindOrder, sync_context.go runTasks), which
+ * leaves only the cache's delay; a later wave starts once the Deployments are Healthy, i.e. long in the
+ * cache, and the ScaledObject meets pods that already report metrics. The Applications' retry covers
+ * the rest (charts/gitops.ts).
+ */
+export const SCALED_OBJECT_SYNC_WAVE = 1;
+
+/** KEDA annotations the ScaledObjects carry (kedacore/keda v2.20.1 apis/keda/v1alpha1/scaledobject_types.go:54-61). */
+export const KEDA_ANNOTATIONS = {
+  transferHpaOwnership: 'scaledobject.keda.sh/transfer-hpa-ownership',
+  hpaExcludedLabels: 'scaledobject.keda.sh/hpa-excluded-labels',
+} as const;
+
+/**
+ * The part of KEDA's ScaledObject (keda.sh/v1alpha1) the services use, typed here because cdk8s has no
+ * KEDA API: fields as in kedacore/keda v2.20.1 apis/keda/v1alpha1/scaledobject_types.go:100-170 and
+ * scaletriggers_types.go, checked against its CRD by the strict validation of the rendered manifests.
+ */
+export interface ScaledObjectSpec {
+  readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  readonly minReplicaCount: number;
+  readonly maxReplicaCount: number;
+  readonly advanced: {
+    readonly horizontalPodAutoscalerConfig: { readonly name: string; readonly behavior: kplus.k8s.HorizontalPodAutoscalerBehaviorV2 };
+  };
+  readonly triggers: ScaledObjectTrigger[];
+}
+
+/** A trigger: cpu and memory name a utilization target, cron a window and its replicas (metadata values are strings). */
+export type ScaledObjectTrigger =
+  | { readonly type: 'cpu' | 'memory'; readonly metricType: 'Utilization'; readonly metadata: { readonly value: string } }
+  | {
+      readonly type: 'cron';
+      readonly name: string;
+      readonly metadata: { readonly timezone: string; readonly start: string; readonly end: string; readonly desiredReplicas: string };
+    };
+
+/**
  * A stateless service that keeps serving through the loss of a pod, a node or an Availability Zone:
- * Deployment (replicas owned by the HPA), Service, HPA, PodDisruptionBudget, zone spread plus hostname
+ * Deployment (replicas owned by the HPA), Service, ScaledObject (the HPA: CPU, memory and scheduled
+ * floors), PodDisruptionBudget, zone spread plus hostname
  * anti-affinity, probes, graceful shutdown, restricted security context, its own ServiceAccount and
  * NetworkPolicy (ingress and egress denied unless allowed through `allowFrom` / `allowTo`).
  */
@@ -185,7 +252,8 @@ export class HighlyAvailableService extends Construct {
   readonly deployment: kplus.Deployment;
   readonly service: kplus.Service;
   readonly serviceAccount: kplus.ServiceAccount;
-  readonly autoscaler: kplus.HorizontalPodAutoscaler;
+  /** The KEDA ScaledObject, from which KEDA makes (and keeps) the HPA of the same name. */
+  readonly autoscaler: ApiObject;
   readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
   readonly networkPolicy: kplus.NetworkPolicy;
   /** Labels that select exactly this service's pods (stable across versions). */
@@ -359,30 +427,52 @@ export class HighlyAvailableService extends Construct {
       ports: [{ name: HTTP_PORT_NAME, port: props.servicePort ?? PORTS.service, targetPort: this.port, protocol: kplus.Protocol.TCP }],
     });
 
-    this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
-      metadata: { name: props.name },
-      target: this.deployment,
-      minReplicas: props.minReplicas,
-      maxReplicas: props.maxReplicas,
-      metrics: [
-        kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.cpuTargetUtilization ?? DEFAULT_HPA_TARGETS.cpu)),
-        kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(props.memoryTargetUtilization ?? DEFAULT_HPA_TARGETS.memory)),
-      ],
-      scaleUp: {
-        stabilizationWindow: Duration.seconds(0),
-        strategy: kplus.ScalingStrategy.MAX_CHANGE,
-        policies: [
-          { replicas: kplus.Replicas.percent(SCALING.scaleUpPercent), duration: Duration.seconds(SCALING.syncPeriodSeconds) },
-          { replicas: kplus.Replicas.absolute(SCALING.scaleUpPods), duration: Duration.seconds(SCALING.syncPeriodSeconds) },
-        ],
+    // The HPA KEDA makes owns the replicas: no spec.replicas (cdk8s-plus renders 2 unless told).
+    this.deployment.markHasAutoscaler();
+    this.autoscaler = new ApiObject(this, 'Autoscaler', {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: {
+        name: props.name,
+        annotations: {
+          // The HPA of the same name that earlier renders created is adopted, not refused: KEDA's webhook
+          // denies a ScaledObject whose target another HPA scales unless this annotation names it through
+          // advanced.horizontalPodAutoscalerConfig.name (kedacore/keda v2.20.1 scaledobject_webhook.go:
+          // 297-311); the controller then rewrites that HPA with itself as controlling owner
+          // (controllers/keda/hpa.go:164-190, updateHPAIfNeeded 195-240), after which Argo CD no longer
+          // counts it among the app's resources (argo-cd v3.4.4 gitops-engine/pkg/cache/cluster.go:1469:
+          // only objects without ownerReferences), so the HPA that left git is not pruned.
+          [KEDA_ANNOTATIONS.transferHpaOwnership]: 'true',
+          // KEDA copies the ScaledObject's labels onto the HPA, its own managed-by included (hpa.go:138-159):
+          // the HPA says keda-operator manages it, not cdk8s.
+          [KEDA_ANNOTATIONS.hpaExcludedLabels]: LABELS.managedBy,
+          'argocd.argoproj.io/sync-wave': String(SCALED_OBJECT_SYNC_WAVE),
+        },
       },
-      scaleDown: {
-        stabilizationWindow: Duration.seconds(SCALING.scaleDownStabilizationSeconds),
-        strategy: kplus.ScalingStrategy.MIN_CHANGE,
-        policies: [
-          { replicas: kplus.Replicas.percent(SCALING.scaleDownPercent), duration: Duration.seconds(SCALING.scaleDownPeriodSeconds) },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: ApiObject.of(this.deployment).name },
+        minReplicaCount: props.minReplicas,
+        maxReplicaCount: props.maxReplicas,
+        advanced: {
+          // The HPA keeps the name it had before KEDA (the service's): dashboards, alarms and runbooks name it.
+          horizontalPodAutoscalerConfig: { name: props.name, behavior: hpaBehavior() },
+        },
+        // No fallback: KEDA allows it only beside a trigger that is not cpu or memory, and cron needs none.
+        triggers: [
+          // `metricType` is required: leaving it out is an error since the `type` metadata was removed in
+          // v2.18 (pkg/scalers/cpu_memory_scaler.go:60-76).
+          { type: 'cpu', metricType: 'Utilization', metadata: { value: String(props.cpuTargetUtilization ?? DEFAULT_HPA_TARGETS.cpu) } },
+          { type: 'memory', metricType: 'Utilization', metadata: { value: String(props.memoryTargetUtilization ?? DEFAULT_HPA_TARGETS.memory) } },
+          // Inside its window a cron trigger's metric is desiredReplicas against an average target of 1,
+          // so the HPA asks for that many pods; outside it, 0 (pkg/scalers/cron_scaler.go:111-151). The
+          // HPA takes the largest count any metric asks for: a floor, with CPU and memory above it.
+          ...(props.schedules ?? []).map((f) => ({
+            type: 'cron' as const,
+            name: f.name,
+            metadata: { timezone: f.timezone, start: f.start, end: f.end, desiredReplicas: String(f.replicas) },
+          })),
         ],
-      },
+      } satisfies ScaledObjectSpec,
     });
 
     // cdk8s-plus-28 has no PodDisruptionBudget construct: low-level import. maxUnavailable 1 with at
@@ -428,4 +518,26 @@ export class HighlyAvailableService extends Construct {
   allowEgress(peer: kplus.INetworkPolicyPeer, ports: number[]): void {
     this.networkPolicy.addEgressRule(peer, ports.map((p) => kplus.NetworkPolicyPort.tcp(p)));
   }
+}
+
+/**
+ * The HPA behavior: scale up within one 15 s sync period (the larger of +100 % and +4 pods), scale down
+ * by at most 10 % a minute after 5 minutes of lower load.
+ */
+export function hpaBehavior(): kplus.k8s.HorizontalPodAutoscalerBehaviorV2 {
+  return {
+    scaleUp: {
+      stabilizationWindowSeconds: 0,
+      selectPolicy: 'Max',
+      policies: [
+        { type: 'Percent', value: SCALING.scaleUpPercent, periodSeconds: SCALING.syncPeriodSeconds },
+        { type: 'Pods', value: SCALING.scaleUpPods, periodSeconds: SCALING.syncPeriodSeconds },
+      ],
+    },
+    scaleDown: {
+      stabilizationWindowSeconds: SCALING.scaleDownStabilizationSeconds,
+      selectPolicy: 'Min',
+      policies: [{ type: 'Percent', value: SCALING.scaleDownPercent, periodSeconds: SCALING.scaleDownPeriodSeconds }],
+    },
+  };
 }

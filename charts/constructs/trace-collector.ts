@@ -108,7 +108,7 @@ export interface TraceCollectorProps {
 
 /**
  * One AWS Distro for OpenTelemetry collector per cluster, run like the shop's services (a
- * HighlyAvailableService: HPA from two replicas, PDB, zone and host spread, probes, restricted security
+ * HighlyAvailableService: autoscaled (KEDA) from two replicas, PDB, zone and host spread, probes, restricted security
  * context, own ServiceAccount, default-deny NetworkPolicy): it receives the services' spans over
  * OTLP/HTTP on 4318 and sends them to X-Ray with its own IRSA role. Callers are let in with `allowClient`;
  * out, it reaches the X-Ray and STS endpoints on 443 (and CoreDNS through the namespace baseline).

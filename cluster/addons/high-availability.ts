@@ -88,6 +88,39 @@ export function argoCdValues(): Record<string, unknown> {
   };
 }
 
+/**
+ * KEDA chart 2.20.1 (kedacore/charts keda/values.yaml at v2.20.1): one replica count per component,
+ * topologySpreadConstraints per component emitted as given (no selector added: templates/manager/
+ * deployment.yaml:247-250, metrics-server/deployment.yaml:212-215, webhooks/deployment.yaml:167-170),
+ * a PodDisruptionBudget per component once podDisruptionBudget.<component> is set (templates/
+ * {manager,metrics-server,webhooks}/poddisruptionbudget.yaml), tolerations read per component, else the
+ * top-level list. The pods carry
+ * `app.kubernetes.io/name: <component>` and `app.kubernetes.io/instance: <release>` (keda.labels):
+ * the Blueprints add-on's release is `keda` (eks-blueprints 1.19.0 dist/addons/keda/index.js defaultProps).
+ */
+export function kedaValues(): Record<string, unknown> {
+  const spread = (name: string) => [zoneSpread({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': KEDA_RELEASE })];
+  return {
+    operator: { replicaCount: replicas('keda-operator') },
+    metricsServer: { replicaCount: replicas('keda-operator-metrics-apiserver') },
+    webhooks: { replicaCount: replicas('keda-admission-webhooks') },
+    podDisruptionBudget: {
+      operator: { maxUnavailable: pdb('keda-operator') },
+      metricServer: { maxUnavailable: pdb('keda-operator-metrics-apiserver') },
+      webhooks: { maxUnavailable: pdb('keda-admission-webhooks') },
+    },
+    topologySpreadConstraints: {
+      operator: spread('keda-operator'),
+      metricsServer: spread('keda-operator-metrics-apiserver'),
+      webhooks: spread('keda-admission-webhooks'),
+    },
+    tolerations: fastEviction(),
+  };
+}
+
+/** The Helm release of KEDA: the Blueprints KedaAddOn's default, which the pod labels carry. */
+export const KEDA_RELEASE = 'keda';
+
 /** external-dns chart 1.21.1 (one replica by design): back within a minute of losing its node. */
 export function externalDnsValues(): Record<string, unknown> {
   return { tolerations: fastEviction() };

@@ -216,9 +216,9 @@ export function auroraClusterIdentifier(config: PlatformConfig, db: Database, re
   return regionalClusterIdentifier(config.name, db, region);
 }
 
-/** DB instance identifiers of a database in a region: `<cluster>-<n>`, primaryInstances in the primary region, secondaryInstances elsewhere. */
+/** DB instance identifiers of a database in a region: `<cluster>-<n>`, data.<db>.instances of them in every region. */
 export function auroraInstanceIdentifiers(config: PlatformConfig, db: Database, region: string): string[] {
-  const count = region === config.primaryRegion ? config.data[db].primaryInstances : config.data[db].secondaryInstances;
+  const count = config.data[db].instances;
   return Array.from({ length: count }, (_, i) => `${auroraClusterIdentifier(config, db, region)}-${i + 1}`);
 }
 

@@ -5,7 +5,8 @@
  *
  * Every rule cites the upstream file it follows: argoproj/argo-cd at tag v3.4.4, whose gitops-engine/
  * folder holds gitops-engine. Only what our rendered objects exercise is modelled (no hooks, no
- * pruning, no wildcard overrides); the walk refuses anything outside that.
+ * pruning, no wildcard overrides); the walk refuses anything outside that. Children may have sync
+ * waves of their own (the apps chart applies its ScaledObjects after the Deployments).
  */
 import type { K8sObject } from '../helpers';
 
@@ -121,10 +122,32 @@ export function shippedNodePoolHealth(obj: LiveObject): Health {
   return { status: 'Progressing', message: 'Waiting for NodePool to be ready' };
 }
 
+/**
+ * resource_customizations/keda.sh/ScaledObject/health.lua: walking every condition, Ready False or
+ * Fallback True -> Degraded (the last such condition's message), Ready True -> Healthy, or Suspended
+ * when Paused is True too; else Progressing "Creating HorizontalPodAutoscaler Object".
+ */
+export function shippedScaledObjectHealth(obj: LiveObject): Health {
+  let degraded = false;
+  let healthy = false;
+  let suspended = false;
+  let message: string | undefined;
+  for (const c of (obj.status?.conditions ?? []) as ShippedCondition[]) {
+    if (c.type === 'Ready' && c.status === 'False') [degraded, message] = [true, c.message];
+    if (c.type === 'Ready' && c.status === 'True') [healthy, message] = [true, c.message];
+    if (c.type === 'Paused' && c.status === 'True') [suspended, message] = [true, c.message];
+    if (c.type === 'Fallback' && c.status === 'True') [degraded, message] = [true, c.message];
+  }
+  if (degraded) return { status: 'Degraded', message };
+  if (healthy) return { status: suspended ? 'Suspended' : 'Healthy', message };
+  return { status: 'Progressing', message: 'Creating HorizontalPodAutoscaler Object' };
+}
+
 /** The checks Argo CD ships as Lua for the kinds we render, by override key (none of our other kinds has one at v3.4.4). */
 export const SHIPPED_CHECKS: Record<string, BuiltInCheck> = {
   'policy/PodDisruptionBudget': shippedPdbHealth,
   'karpenter.sh/NodePool': shippedNodePoolHealth,
+  'keda.sh/ScaledObject': shippedScaledObjectHealth,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -332,7 +355,14 @@ export interface WalkResult {
   /** When each wave was first applied. */
   waveAppliedAt: Record<number, number>;
   childCreatedAt: Record<string, number>;
+  /** When each child's own sync first applied its first wave. */
   childSyncedAt: Record<string, number>;
+  /** When each child's own sync first applied each of its waves. */
+  childWaveAppliedAt: Record<string, Record<number, number>>;
+  /** Each child's own sync attempts that failed (a Degraded object in a wave it waited on). */
+  childFailedAttempts: Record<string, number[]>;
+  /** When each child object was created (absent: never). */
+  objectCreatedAt: Map<K8sObject, number>;
   /** Each child Application's status.health.status at every step (undefined: absent or no status yet). */
   childHealth: Record<string, Array<HealthCode | undefined>>;
   /** When the root's operation had succeeded and every child was Healthy; undefined if never. */
@@ -344,8 +374,9 @@ export interface WalkResult {
 /**
  * Walks an app of apps from an empty cluster: the root's automated sync applies its waves
  * (sync_context.go:480-706 Sync, called at every step while the operation runs), each child's own
- * automated sync applies the child's manifests `childSyncDelay` after it is created, and health is
- * what the oracle says at each step.
+ * automated sync starts `childSyncDelay` after it is created and applies the child's waves the same
+ * way (the next once every object of the earlier ones is Healthy; a Degraded one fails the attempt,
+ * retried with the child's backoff, objects kept), and health is what the oracle says at each step.
  */
 export function walk(apps: AppOfApps, oracle: HealthOracle, options: WalkOptions): WalkResult {
   const { step, horizon, childSyncDelay } = options;
@@ -358,19 +389,34 @@ export function walk(apps: AppOfApps, oracle: HealthOracle, options: WalkOptions
   const lastWave = Math.max(...apps.rootObjects.map(waveOf));
   const multiStep = Math.min(...apps.rootObjects.map(waveOf)) !== lastWave; // sync_tasks.go:274-276
 
-  const result: WalkResult = { attempts: [], waveAppliedAt: {}, childCreatedAt: {}, childSyncedAt: {}, childHealth: {}, end: 0, log: [] };
-  for (const c of children) result.childHealth[c.metadata.name] = [];
+  const result: WalkResult = {
+    attempts: [],
+    waveAppliedAt: {},
+    childCreatedAt: {},
+    childSyncedAt: {},
+    childWaveAppliedAt: {},
+    childFailedAttempts: {},
+    objectCreatedAt: new Map(),
+    childHealth: {},
+    end: 0,
+    log: [],
+  };
+  for (const c of children) {
+    result.childHealth[c.metadata.name] = [];
+    result.childWaveAppliedAt[c.metadata.name] = {};
+    result.childFailedAttempts[c.metadata.name] = [];
+  }
   const log = (t: number, line: string) => result.log.push(`${(t / 60).toFixed(2).padStart(6)} min  ${line}`);
 
   /** A child Application's status.health.status at t: none before the controller first reconciles it. */
   const childStatus = (name: string, t: number): HealthCode | undefined => {
     const created = result.childCreatedAt[name];
     if (created === undefined || t - created < step) return undefined;
-    const synced = result.childSyncedAt[name];
     return applicationHealth(
       apps.childObjects[name].map((obj) => {
-        const live = synced !== undefined;
-        return { live, health: live ? oracle.childResource(name, obj, t - synced) : null, isApplication: obj.kind === 'Application', isSelf: false };
+        const created = result.objectCreatedAt.get(obj);
+        const live = created !== undefined;
+        return { live, health: live ? oracle.childResource(name, obj, t - created) : null, isApplication: obj.kind === 'Application', isSelf: false };
       }),
     );
   };
@@ -452,16 +498,55 @@ export function walk(apps: AppOfApps, oracle: HealthOracle, options: WalkOptions
     if (pending.length === applying.length) finish(t, 'Succeeded', 'successfully synced (all tasks run)');
   };
 
+  // Each child's own automated sync, in the child's waves (the same Sync() rules as the root's).
+  type ChildSync = { waves: number[]; next: number; running: boolean; retryCount: number; nextAttemptAt?: number; done: boolean };
+  const childSyncs = new Map<string, ChildSync>(
+    children.map((c) => [c.metadata.name, { waves: [...new Set(apps.childObjects[c.metadata.name].map(waveOf))].sort((a, b) => a - b), next: 0, running: false, retryCount: 0, done: false }]),
+  );
+  const applyChildWave = (name: string, sync: ChildSync, t: number) => {
+    const wave = sync.waves[sync.next];
+    const objects = apps.childObjects[name].filter((o) => waveOf(o) === wave);
+    const created = objects.filter((o) => !result.objectCreatedAt.has(o));
+    for (const o of created) result.objectCreatedAt.set(o, t);
+    if (result.childWaveAppliedAt[name][wave] === undefined) result.childWaveAppliedAt[name][wave] = t;
+    if (result.childSyncedAt[name] === undefined) result.childSyncedAt[name] = t;
+    log(t, `  ${name} applied its wave ${wave} (${objects.length} objects, ${created.length} new)`);
+    sync.next++;
+    // :688-700 the last wave is not waited for.
+    if (sync.next === sync.waves.length) {
+      sync.running = false;
+      sync.done = true;
+    }
+  };
+  const syncChild = (c: K8sObject, t: number) => {
+    const name = c.metadata.name;
+    const sync = childSyncs.get(name)!;
+    if (sync.done || result.childCreatedAt[name] === undefined || t - result.childCreatedAt[name] < childSyncDelay) return;
+    if (!sync.running) {
+      if (sync.nextAttemptAt !== undefined && t < sync.nextAttemptAt) return;
+      if (sync.retryCount > (c.spec.syncPolicy.retry as RetryStrategy).limit) return;
+      sync.running = true;
+      sync.next = 0;
+      return applyChildWave(name, sync, t);
+    }
+    // The waves applied so far in this attempt: all Healthy (or without health) -> the next wave;
+    // one Degraded -> the attempt fails; else wait.
+    const applied = apps.childObjects[name].filter((o) => sync.waves.indexOf(waveOf(o)) < sync.next);
+    const healths = applied.map((o) => oracle.childResource(name, o, t - result.objectCreatedAt.get(o)!));
+    if (healths.some((h) => h?.status === 'Degraded')) {
+      sync.running = false;
+      sync.retryCount++;
+      sync.nextAttemptAt = t + retryDelay(c.spec.syncPolicy.retry as RetryStrategy, sync.retryCount);
+      result.childFailedAttempts[name].push(t);
+      log(t, `  ${name} sync attempt failed at its wave ${sync.waves[sync.next - 1]}; retry at ${(sync.nextAttemptAt / 60).toFixed(2)} min`);
+      return;
+    }
+    if (healths.every((h) => h === null || h.status === 'Healthy')) applyChildWave(name, sync, t);
+  };
+
   for (let t = 0; t <= horizon; t += step) {
     result.end = t;
-    // Each child's automated sync: one wave, so it completes once applied (sync_context.go:688-700).
-    for (const c of children) {
-      const name = c.metadata.name;
-      if (result.childCreatedAt[name] !== undefined && result.childSyncedAt[name] === undefined && t - result.childCreatedAt[name] >= childSyncDelay) {
-        result.childSyncedAt[name] = t;
-        log(t, `  ${name} synced its ${apps.childObjects[name].length} objects`);
-      }
-    }
+    for (const c of children) syncChild(c, t);
     for (const c of children) result.childHealth[c.metadata.name].push(childStatus(c.metadata.name, t));
 
     // The root's automated sync, and its retries.

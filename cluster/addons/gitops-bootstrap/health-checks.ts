@@ -8,6 +8,7 @@
  *   same whichever Argo CD version the chart brings: Ready (or ACK.ResourceSynced) -> Healthy,
  *   ACK.Terminal -> Degraded, anything else -> Progressing.
  * - HorizontalPodAutoscaler: new HPAs have no metrics for their first minutes; see HPA_HEALTH.
+ * - KEDA ScaledObject: the same first minutes, seen through KEDA; see SCALED_OBJECT_HEALTH.
  * - PodDisruptionBudget needs no override: Argo CD's built-in check (resource_customizations/policy/
  *   PodDisruptionBudget/health.lua) takes DisruptionAllowed=False InsufficientPods, the state of a new
  *   PDB whose pods are not ready yet, as Healthy, so it never fails a wave (test/first-install.test.ts).
@@ -96,6 +97,13 @@ export const ACK_KINDS: Record<string, string[]> = {
 export const HPA_METRICS_GRACE_SECONDS = 600;
 
 /**
+ * When KEDA has first looked at a new ScaledObject's HPA: its grace of one minute after making the HPA
+ * (kedacore/keda v2.20.1 pkg/scaling/executor/scale_scaledobjects.go:37-38) plus one scale loop (the
+ * ScaledObject's pollingInterval, 30 s by default: apis/keda/v1alpha1/withtriggers_types.go:51).
+ */
+export const KEDA_FIRST_HPA_CHECK_SECONDS = 90;
+
+/**
  * HorizontalPodAutoscaler (autoscaling/v2). A new HPA reports ScalingActive=False
  * FailedGetResourceMetric until its pods have metrics. Argo CD v3.4.4's built-in check
  * (gitops-engine/pkg/health/health_hpa.go:132-175) takes the first condition that matches, so
@@ -164,6 +172,74 @@ return { status = "Degraded", message = scalingActive.message or scalingActive.r
 `;
 
 /**
+ * KEDA ScaledObject (keda.sh/v1alpha1), as Argo CD v3.4.4's own check (resource_customizations/keda.sh/
+ * ScaledObject/health.lua: Ready False or Fallback True -> Degraded, Ready True -> Healthy or, paused,
+ * Suspended, else Progressing) with two differences, both about a new ScaledObject's HPA and its
+ * metrics. KEDA sets Ready=True as soon as it has made the HPA, and only from one minute after that,
+ * on its 30 s loop, copies the HPA's ScalingActive=False into Ready=False with reason
+ * HPAMetricsUnavailable (kedacore/keda v2.20.1 pkg/scaling/executor/scale_scaledobjects.go:37-38
+ * hpaHealthGracePeriod, checkHPAHealth; pollingInterval 30 s by default).
+ * - Ready=True before KEDA's first look at the HPA (KEDA_FIRST_HPA_CHECK_SECONDS after creation) is
+ *   Progressing: otherwise the apps Application would be Healthy in the seconds before the new HPA
+ *   first scales its Deployment, and the root's next wave (the edge) would start on top of an HPA
+ *   nobody has seen work.
+ * - Ready=False HPAMetricsUnavailable is Progressing until HPA_METRICS_GRACE_SECONDS after creation,
+ *   then Degraded, as the HPA check does (the built-in calls it Degraded at once, which fails the root's
+ *   sync while a new service's pods are still starting), so a broken metrics-server is not hidden.
+ * KEDA's conditions carry no transition time (apis/keda/v1alpha1/condition_types.go Condition), so both
+ * count from the ScaledObject's creation. Any other Ready=False (a trigger KEDA cannot build,
+ * ScalingDegraded) is Degraded at once.
+ */
+export const SCALED_OBJECT_HEALTH = `-- KEDA ScaledObject health (securecart platform, cluster/addons/gitops-bootstrap/health-checks.ts).
+-- Argo CD's own rules, except that a new ScaledObject is Progressing until KEDA has looked at its HPA
+-- (FIRST_CHECK_SECONDS), and HPAMetricsUnavailable is Progressing for GRACE_SECONDS after creation.
+local os = require("os")
+local GRACE_SECONDS = ${HPA_METRICS_GRACE_SECONDS}
+local FIRST_CHECK_SECONDS = ${KEDA_FIRST_HPA_CHECK_SECONDS}
+
+local function younger(seconds)
+  local created = obj.metadata.creationTimestamp
+  return created ~= nil and created > os.date("!%Y-%m-%dT%H:%M:%SZ", os.time() - seconds)
+end
+
+local function condition(conditionType)
+  if obj.status == nil or obj.status.conditions == nil then
+    return nil
+  end
+  for _, c in ipairs(obj.status.conditions) do
+    if c.type == conditionType then
+      return c
+    end
+  end
+  return nil
+end
+
+local ready = condition("Ready")
+local paused = condition("Paused")
+local fallback = condition("Fallback")
+
+if fallback ~= nil and fallback.status == "True" then
+  return { status = "Degraded", message = fallback.message or "fallback replicas in use" }
+end
+if ready ~= nil and ready.status == "False" then
+  if ready.reason == "HPAMetricsUnavailable" and younger(GRACE_SECONDS) then
+    return { status = "Progressing", message = "Waiting for metrics: " .. (ready.message or "") }
+  end
+  return { status = "Degraded", message = ready.message or ready.reason or "not ready" }
+end
+if ready ~= nil and ready.status == "True" then
+  if paused ~= nil and paused.status == "True" then
+    return { status = "Suspended", message = paused.message or "paused" }
+  end
+  if younger(FIRST_CHECK_SECONDS) then
+    return { status = "Progressing", message = "Waiting for KEDA's first check of the HPA's metrics" }
+  end
+  return { status = "Healthy", message = ready.message or "" }
+end
+return { status = "Progressing", message = "Creating HorizontalPodAutoscaler Object" }
+`;
+
+/**
  * argocd-cm entries: `resource.customizations.health.<group>_<kind>` -> Lua. Argo CD turns the part
  * after `health.` into its override key `<group>/<kind>` (util/settings/settings.go
  * convertToOverrideKey) and looks a live object up by the same key (util/lua/lua.go GetConfigMapKey);
@@ -173,6 +249,7 @@ export function healthCustomizations(): Record<string, string> {
   const entries: Record<string, string> = {
     'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH,
     'resource.customizations.health.autoscaling_HorizontalPodAutoscaler': HPA_HEALTH,
+    'resource.customizations.health.keda.sh_ScaledObject': SCALED_OBJECT_HEALTH,
   };
   for (const [group, kinds] of Object.entries(ACK_KINDS)) {
     for (const kind of kinds) entries[`resource.customizations.health.${group}_${kind}`] = kind === 'FieldExport' ? FIELD_EXPORT_HEALTH : ACK_HEALTH;

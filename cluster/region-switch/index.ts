@@ -1,0 +1,4 @@
+export * from './execution-role';
+export * from './region-switch-plan';
+export * from './region-switch-stack';
+export * from './scaling-access';
