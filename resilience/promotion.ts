@@ -10,7 +10,7 @@ import { PlatformOutputs } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { DATA_ENDPOINTS, DATA_PROXY_ENDPOINT_SOURCES, DATA_PROXY_ENDPOINTS } from '../charts/constants';
 import { globalDatabaseIdentifier, regionalClusterIdentifier } from '../config/data-access';
-import { regionSwitchModel, SwitchMode, SwitchTimeouts } from './region-switch';
+import { regionSwitchModel, SwitchMode } from './region-switch';
 
 export type PromotionMode = 'switchover' | 'failover';
 
@@ -113,7 +113,7 @@ export function planSteps(config: PlatformConfig, outputs: PlatformOutputs, targ
   validateTarget(config, target);
   const c = checks(config, outputs);
   const dbs = globalDatabases(config);
-  const model = regionSwitchModel(config, switchTimeouts(config), target, EXECUTION_MODE[mode]);
+  const model = regionSwitchModel(config, target, EXECUTION_MODE[mode]);
   const verifyOf = {
     approval: [] as PromotionCheck[],
     eksScaling: [c.scaled(target)],
@@ -196,11 +196,6 @@ export function manualSteps(config: PlatformConfig, outputs: PlatformOutputs, ta
   return steps;
 }
 
-/** The timeouts the plan gives each block. */
-export function switchTimeouts(config: PlatformConfig): SwitchTimeouts {
-  return config.regionSwitch.timeouts;
-}
-
 function validateTarget(config: PlatformConfig, target: string): void {
   if (!config.regions.some((r) => r.name === target)) {
     throw new Error(`--target ${target} is not a region of ${config.name}: use one of ${config.regions.map((r) => r.name).join(', ')}`);
@@ -211,7 +206,7 @@ function validateTarget(config: PlatformConfig, target: string): void {
 export function promotionPlan(config: PlatformConfig, outputs: PlatformOutputs, target: string, mode: PromotionMode): string[] {
   validateTarget(config, target);
   const execution = EXECUTION_MODE[mode];
-  const model = regionSwitchModel(config, switchTimeouts(config), target, execution);
+  const model = regionSwitchModel(config, target, execution);
   const from = model.from;
   const arn = planArn(config, outputs);
   const home = config.primaryRegion;

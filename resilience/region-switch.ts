@@ -17,14 +17,14 @@
  *   starts healthy; the passive Region starts unhealthy ... these states flip" (route53-health-check-block.html).
  */
 import { ALB_ALIAS_TTL_SECONDS } from '../charts/constants';
+import { RegionSwitchStep, RegionSwitchWorkflow, regionSwitchWorkflows } from '../config/region-switch';
 import { PlatformConfig } from '../config/schema';
 import { FIGURES } from './figures';
 
 export type SwitchMode = 'graceful' | 'ungraceful';
 
-/** The kinds of block the plan runs, in its order (cluster/region-switch builds the same order). */
-export const SWITCH_BLOCKS = ['approval', 'eksScaling', 'globalAurora', 'route53HealthCheck'] as const;
-export type SwitchBlock = (typeof SWITCH_BLOCKS)[number];
+/** How the model and the report name each kind of step the plan runs. */
+export type SwitchBlock = 'approval' | 'eksScaling' | 'globalAurora' | 'route53HealthCheck';
 
 /**
  * Assumption: how long Route 53 takes to see a vended health check change state. ARC does not publish
@@ -34,6 +34,8 @@ export type SwitchBlock = (typeof SWITCH_BLOCKS)[number];
 export const VENDED_CHECK_SECONDS = 90;
 
 export interface SwitchStepModel {
+  /** The step's name in the plan (config/region-switch.ts REGION_SWITCH_STEPS). */
+  readonly name: string;
   readonly block: SwitchBlock;
   /** What the step does, in words an operator recognises in the console. */
   readonly does: string;
@@ -58,70 +60,76 @@ export interface SwitchModel {
   readonly writesBackSeconds: number;
 }
 
-/** The timeouts the plan gives each block (config.regionSwitch.timeouts). */
-export interface SwitchTimeouts {
-  readonly approvalMinutes: number;
-  readonly scalingMinutes: number;
-  readonly databaseMinutes: number;
-  readonly dnsMinutes: number;
+/**
+ * The workflow that moves the shop to `target`: in active-passive its activate workflow; in
+ * active-active the workflow that deactivates the other region (the one that moves the writers).
+ */
+function workflowTo(config: PlatformConfig, target: string): RegionSwitchWorkflow {
+  const workflows = regionSwitchWorkflows(config);
+  return workflows.find((w) => w.action === 'activate' && w.targetRegion === target) ?? workflows.find((w) => w.action === 'deactivate')!;
 }
 
 /**
- * The plan activating `target` in `mode`. Steps run one after the other; the two databases switch in
- * one parallel block, so that step lasts as long as the slower of them (the same figure for both).
+ * The plan moving the shop to `target` in `mode`: the steps the plan itself runs (config/region-switch.ts
+ * regionSwitchWorkflows, what the cluster app builds), each with its modeled time. Steps run one after the
+ * other; the databases switch in one parallel block, so that step lasts as long as the slower of them (the
+ * same figure for both), and its timeout is the longest of theirs.
  */
-export function regionSwitchModel(config: PlatformConfig, timeouts: SwitchTimeouts, target: string, mode: SwitchMode): SwitchModel {
+export function regionSwitchModel(config: PlatformConfig, target: string, mode: SwitchMode): SwitchModel {
   const from = config.regions.find((r) => r.name !== target)?.name;
   if (!config.regions.some((r) => r.name === target) || !from) throw new Error(`target region ${target} is not one of ${config.regions.map((r) => r.name).join(', ')}`);
   const scaling = FIGURES.karpenterNode.seconds + FIGURES.podStart.seconds;
   // A switchover first lets the target catch up (the replication lag), then swaps roles.
   const databases = mode === 'graceful' ? FIGURES.auroraGlobalLag.seconds + FIGURES.auroraGlobalFailover.seconds : FIGURES.auroraGlobalFailover.seconds;
   const dns = VENDED_CHECK_SECONDS + ALB_ALIAS_TTL_SECONDS;
-  const steps: SwitchStepModel[] = [
-    {
-      block: 'approval',
-      does: `waits for a person holding the approver role to approve (or decline) the ${mode === 'graceful' ? 'switchover' : 'failover'} to ${target}`,
-      waitsFor: 'an approve or decline',
-      seconds: null,
-      how: 'a decision, not modeled',
-      timeoutMinutes: timeouts.approvalMinutes,
-    },
-    {
-      block: 'eksScaling',
-      does: `scales ui, catalog, carts, orders and checkout in ${target} to 100 % of ${from}'s highest replica count over the last 24 hours (the HPAs keep their floors and scale further with the load)`,
-      waitsFor: 'every scaled Deployment ready at that count',
-      seconds: scaling,
-      how: `a node (${FIGURES.karpenterNode.seconds} s) + pod start (${FIGURES.podStart.seconds} s): the block sets the replicas at once, so the pods start together`,
-      timeoutMinutes: timeouts.scalingMinutes,
-    },
-    {
-      block: 'globalAurora',
-      does:
-        mode === 'graceful'
-          ? `switches orders and catalog over to ${target} (Aurora waits for ${target} to catch up: nothing is lost)`
-          : `fails orders and catalog over to ${target} (writes not yet replicated are lost)`,
-      waitsFor: `both global databases with their writer in ${target}`,
-      seconds: databases,
-      how: mode === 'graceful' ? `the replication lag (${FIGURES.auroraGlobalLag.seconds} s) + the role change (${FIGURES.auroraGlobalFailover.seconds} s)` : `the role change (${FIGURES.auroraGlobalFailover.seconds} s)`,
-      timeoutMinutes: timeouts.databaseMinutes,
-    },
-    {
-      block: 'route53HealthCheck',
-      does: `turns the plan's health check of ${from} unhealthy and ${target}'s healthy: the failover record answers with ${target}`,
-      waitsFor: 'the vended health checks in their new state',
-      seconds: dns,
-      how: `Route 53 sees the vended check change (${VENDED_CHECK_SECONDS} s, assumed) + resolvers' TTL (${ALB_ALIAS_TTL_SECONDS} s)`,
-      timeoutMinutes: timeouts.dnsMinutes,
-    },
-  ];
-  const modeled = steps.filter((s) => s.seconds !== null);
-  const seconds = modeled.reduce((sum, s) => sum + (s.seconds ?? 0), 0);
+  const timeoutOf = (step: RegionSwitchStep): number => step.timeoutMinutes ?? Math.max(...(step.steps ?? []).map(timeoutOf));
+  const model = (step: RegionSwitchStep): Omit<SwitchStepModel, 'name' | 'timeoutMinutes'> => {
+    switch (step.block) {
+      case 'ManualApproval':
+        return {
+          block: 'approval',
+          does: `waits for a person holding the approver role to approve (or decline) the ${mode === 'graceful' ? 'switchover' : 'failover'} to ${target}`,
+          waitsFor: 'an approve or decline',
+          seconds: null,
+          how: 'a decision, not modeled',
+        };
+      case 'EKSResourceScaling':
+        return {
+          block: 'eksScaling',
+          does: `scales ui, catalog, carts, orders and checkout in ${target} to 100 % of ${from}'s highest replica count over the last 24 hours (the HPAs keep their floors and scale further with the load)`,
+          waitsFor: 'every scaled Deployment ready at that count',
+          seconds: scaling,
+          how: `a node (${FIGURES.karpenterNode.seconds} s) + pod start (${FIGURES.podStart.seconds} s): the block sets the replicas at once, so the pods start together`,
+        };
+      case 'Parallel':
+      case 'AuroraGlobalDatabase':
+        return {
+          block: 'globalAurora',
+          does:
+            mode === 'graceful'
+              ? `switches orders and catalog over to ${target} (Aurora waits for ${target} to catch up: nothing is lost)`
+              : `fails orders and catalog over to ${target} (writes not yet replicated are lost)`,
+          waitsFor: `both global databases with their writer in ${target}`,
+          seconds: databases,
+          how: mode === 'graceful' ? `the replication lag (${FIGURES.auroraGlobalLag.seconds} s) + the role change (${FIGURES.auroraGlobalFailover.seconds} s)` : `the role change (${FIGURES.auroraGlobalFailover.seconds} s)`,
+        };
+      case 'Route53HealthCheck':
+        return {
+          block: 'route53HealthCheck',
+          does: `turns the plan's health check of ${from} unhealthy and ${target}'s healthy: the failover record answers with ${target}`,
+          waitsFor: 'the vended health checks in their new state',
+          seconds: dns,
+          how: `Route 53 sees the vended check change (${VENDED_CHECK_SECONDS} s, assumed) + resolvers' TTL (${ALB_ALIAS_TTL_SECONDS} s)`,
+        };
+    }
+  };
+  const steps: SwitchStepModel[] = workflowTo(config, target).steps.map((step) => ({ name: step.name, timeoutMinutes: timeoutOf(step), ...model(step) }));
+  const seconds = steps.reduce((sum, s) => sum + (s.seconds ?? 0), 0);
   const writesBackSeconds = steps.slice(0, steps.findIndex((s) => s.block === 'globalAurora') + 1).reduce((sum, s) => sum + (s.seconds ?? 0), 0);
   return { mode, target, from, steps, seconds, writesBackSeconds };
 }
 
-/** The slowest of the plan's runs: every target region, both modes. */
-export function slowestSwitch(config: PlatformConfig, timeouts: SwitchTimeouts): SwitchModel {
-  const runs = config.regions.flatMap((r) => (['graceful', 'ungraceful'] as const).map((mode) => regionSwitchModel(config, timeouts, r.name, mode)));
-  return runs.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+/** Every run the plan can make: each region as the target, graceful and ungraceful. */
+export function regionSwitchRuns(config: PlatformConfig): SwitchModel[] {
+  return config.regions.flatMap((r) => (['graceful', 'ungraceful'] as const).map((mode) => regionSwitchModel(config, r.name, mode)));
 }

@@ -11,7 +11,7 @@ import { cpuMillis, PlatformConfig, SERVICE_NAMES, ServiceName } from '../config
 import { DATA_PROXY_ENDPOINTS, EXTERNAL_DNS_PREFIX } from '../charts/constants';
 import { FrontDoorFailover, frontDoorFailover, frontDoorViolations } from './front-door';
 import { FIGURES } from './figures';
-import { regionSwitchModel, SwitchModel } from './region-switch';
+import { regionSwitchRuns, SwitchModel } from './region-switch';
 import { ProxyFailover, proxyFailover, RECOVERY_FIGURES, RecoveryScenario, recoveryScenarios } from './recovery';
 import { nodePoolZones, platformComponentRows, platformViolations, PlatformComponentRow, unreachableToleration, zoneLossScenarios, ZoneLossScenario, zoneLossTimings, zoneSpreadOf } from './zone-loss-scenarios';
 import { Mitigation, PlacedPod, ZoneLossCase, zoneLossTimeline, ZoneLossTimeline } from './zone-loss';
@@ -214,9 +214,8 @@ export function publicRecords(rendered: Record<string, Rendered[]>, publicHost: 
 }
 
 /** Topology of each data store, read from the rendered ACK objects, and what a loss costs. */
-function analyseData(config: PlatformConfig, rendered: Record<string, Rendered[]>): DataStore[] {
-  const standby = config.regions.find((r) => r.name !== config.primaryRegion)!.name;
-  const switchFailover = regionSwitchModel(config, config.regionSwitch.timeouts, standby, 'ungraceful');
+/** `switchFailover`: the plan's unplanned failover to the standby, whose run gives the databases' region-loss RTO. */
+function analyseData(config: PlatformConfig, rendered: Record<string, Rendered[]>, switchFailover: SwitchModel): DataStore[] {
   const db = (name: 'orders' | 'catalog', engine: string): DataStore => {
     const clusters = Object.entries(rendered).flatMap(([region, objects]) => objects.filter((o) => o.kind === 'DBCluster' && o.metadata.name === name).map((c) => ({ region, c })));
     const primary = clusters.find((x) => x.region === config.primaryRegion);
@@ -388,7 +387,9 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
     return { service, standbyMin: s.minReplicas, fullSize, hpaSeconds, readySeconds };
   });
 
-  const data = analyseData(config, rendered);
+  // The region-loss RTO of order writes is the plan's run after its approval: every direction, both modes.
+  const regionSwitch = regionSwitchRuns(config);
+  const data = analyseData(config, rendered, regionSwitch.find((x) => x.target === standby && x.mode === 'ungraceful')!);
   const orders = data[0];
   if (orders.regionRpoSeconds === null || orders.regionRpoSeconds > config.budgets.orderDataRpoSeconds) {
     violations.push(
@@ -403,8 +404,6 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
   const proxied = Object.values(rendered).every((objects) => objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === DATA_PROXY_ENDPOINTS.configMap));
   const proxy = proxied ? proxyFailover() : null;
 
-  // The region-loss RTO of order writes is the plan's run after its approval: every direction, both modes.
-  const regionSwitch = config.regions.flatMap((r) => (['graceful', 'ungraceful'] as const).map((mode) => regionSwitchModel(config, config.regionSwitch.timeouts, r.name, mode)));
   for (const run of regionSwitch.filter((x) => x.seconds > config.budgets.regionSwitchSeconds)) {
     violations.push(
       `Region switch to ${run.target} (${run.mode}): the plan runs ${run.seconds} s after its approval, above budgets.regionSwitchSeconds ${config.budgets.regionSwitchSeconds} s: ${run.steps
