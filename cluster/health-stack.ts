@@ -7,6 +7,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { healthCheckOutputKey } from '../config/outputs';
+import { planHealthCheckId } from '../config/region-switch';
 import { PlatformConfig } from '../config/schema';
 import { publicHostname, publicShopperName, regionalHostname, shopperAlarmName, shopperEmail } from './naming';
 import { AlertTopic } from './observability/alert-topic';
@@ -65,9 +66,6 @@ export class HealthStack extends Stack {
     subscribeOnCall(this.alarmTopic, config.observability.alerts);
     allowAlarmsToPublish(this.alarmTopic, config.accountId);
 
-    // The plan's vended check joins the home region's health only (the PRIMARY record): the SECONDARY's
-    // stays the region's own health, so it still takes over when the home fails.
-    const planCheck = (region: string) => (region === config.primaryRegion ? config.regionSwitch.healthCheckIds?.[region] : undefined);
     for (const region of config.regions) {
       const host = regionalHostname(config, region.name);
       const tag = (what: string) => [{ key: 'Name', value: `securecart-${config.name}-${region.name}${what}` }];
@@ -102,7 +100,8 @@ export class HealthStack extends Stack {
       // region ("the primary Region's health check starts healthy; the passive Region starts unhealthy ...
       // these states flip", ARC guide, route53-health-check-block.html). So DNS still fails over by itself
       // when the home cannot serve, and the plan moves traffic (and fences the home) without a record change.
-      const children = [reachable.attrHealthCheckId, sells.attrHealthCheckId, ...(planCheck(region.name) ? [planCheck(region.name)!] : [])];
+      const vended = planHealthCheckId(config, region.name);
+      const children = [reachable.attrHealthCheckId, sells.attrHealthCheckId, ...(vended ? [vended] : [])];
       const check = new route53.CfnHealthCheck(this, `RegionHealthCheck-${region.name}`, {
         healthCheckConfig: {
           type: 'CALCULATED',

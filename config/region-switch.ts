@@ -74,6 +74,15 @@ export function regionSwitchApproverRoleArn(config: PlatformConfig): string {
   return config.regionSwitch.approverRoleArn ?? config.cluster.adminRoleArn;
 }
 
+/**
+ * The health check the plan vends for a region's record, when it joins that region's calculated health:
+ * only the home's (the PRIMARY record), once configured (regionSwitch.healthCheckIds). The other region's
+ * health stays its own, so DNS still fails over to it when the home cannot serve.
+ */
+export function planHealthCheckId(config: PlatformConfig, region: string): string | undefined {
+  return region === config.primaryRegion ? config.regionSwitch.healthCheckIds?.[region] : undefined;
+}
+
 /** ARC's recovery approach for the config's failover mode. */
 export function regionSwitchRecoveryApproach(config: PlatformConfig): 'activePassive' | 'activeActive' {
   return config.failoverMode === 'active-active' ? 'activeActive' : 'activePassive';

@@ -10,6 +10,7 @@ import { PlatformOutputs } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { DATA_ENDPOINTS, DATA_PROXY_ENDPOINT_SOURCES, DATA_PROXY_ENDPOINTS } from '../charts/constants';
 import { globalDatabaseIdentifier, regionalClusterIdentifier } from '../config/data-access';
+import { planHealthCheckId } from '../config/region-switch';
 import { regionSwitchModel, SwitchMode } from './region-switch';
 
 export type PromotionMode = 'switchover' | 'failover';
@@ -41,11 +42,6 @@ export function globalDatabases(config: PlatformConfig): Array<{ name: 'orders' 
 /** Children of a region's calculated health check: reachable and can sell, plus the plan's check in the home region once vended. */
 export function regionHealthChildren(config: PlatformConfig, region: string): number {
   return 2 + (planHealthCheckId(config, region) ? 1 : 0);
-}
-
-/** The health check the plan vends for the home region's record, once configured (regionSwitch.healthCheckIds). */
-export function planHealthCheckId(config: PlatformConfig, region: string): string | undefined {
-  return region === config.primaryRegion ? config.regionSwitch.healthCheckIds?.[region] : undefined;
 }
 
 /** The plan's ARN from the region-switch stack's outputs, or a placeholder naming where to find it. */

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ClusterSynth } from '../cluster/synth';
+import { HEALTH_STACK_REGION, HealthStack } from '../cluster/health-stack';
 import { EXECUTION_POLICIES, REGION_SWITCH_ACCESS_POLICY, REGION_SWITCH_STACK_REGION, RegionSwitchStack } from '../cluster/region-switch';
 import { globalDatabaseIdentifier, PROXIED_DATABASES, regionalClusterIdentifier } from '../config/data-access';
 import { originHostname, publicHostname } from '../config/hostnames';
@@ -365,5 +366,30 @@ describe('the plan ARN in the outputs file', () => {
       /securecart-prod-region-switch\.RegionSwitchPlanArn: ".*" is not the plan ARN: expected arn:aws:arc-region-switch::111122223333:plan\/securecart-prod:<6 characters>/,
     );
     expect(() => loadOutputs(config, write((s) => (s[stack] = {})))).toThrow(/securecart-prod-region-switch\.RegionSwitchPlanArn: required output is missing/);
+  });
+});
+
+describe("the plan's vended health check in the home's region health", () => {
+  const VENDED = '11111111-2222-3333-4444-555555555555';
+  const calculated = (c: PlatformConfig) => {
+    const stack = new HealthStack(new App(), 'Health', { config: c, env: { account: c.accountId, region: HEALTH_STACK_REGION } });
+    const checks = resourcesOf(Template.fromStack(stack), 'AWS::Route53::HealthCheck').filter(([, r]) => r.Properties.HealthCheckConfig.Type === 'CALCULATED');
+    return Object.fromEntries(c.regions.map((r) => [r.name, checks.find(([id]) => id.startsWith(`RegionHealthCheck${r.name.replace(/-/g, '')}`))![1].Properties.HealthCheckConfig]));
+  };
+
+  test('once configured, the home (PRIMARY record) needs it as a third child; the other region keeps its own two', () => {
+    const data = defaultConfigData();
+    data.regionSwitch = { healthCheckIds: { 'us-east-1': VENDED, 'us-west-2': '66666666-7777-8888-9999-000000000000' } };
+    const checks = calculated(parseConfig(data, 'vended'));
+    expect(checks['us-east-1'].ChildHealthChecks).toHaveLength(3);
+    expect(checks['us-east-1'].ChildHealthChecks[2]).toBe(VENDED);
+    expect(checks['us-east-1'].HealthThreshold).toBe(3);
+    expect(checks['us-west-2'].ChildHealthChecks).toHaveLength(2);
+    expect(checks['us-west-2'].HealthThreshold).toBe(2);
+  });
+
+  test('before it is configured, both regions have their own two children', () => {
+    const checks = calculated(config);
+    expect([checks['us-east-1'].HealthThreshold, checks['us-west-2'].HealthThreshold]).toEqual([2, 2]);
   });
 });
