@@ -103,6 +103,20 @@ export const HPA_METRICS_GRACE_SECONDS = 600;
  */
 export const KEDA_FIRST_HPA_CHECK_SECONDS = 90;
 
+/** Lua: the object's status condition of a type, or nil (the HPA and ScaledObject checks share it). */
+const LUA_CONDITION = `local function condition(conditionType)
+  if obj.status == nil or obj.status.conditions == nil then
+    return nil
+  end
+  for _, c in ipairs(obj.status.conditions) do
+    if c.type == conditionType then
+      return c
+    end
+  end
+  return nil
+end
+`;
+
 /**
  * HorizontalPodAutoscaler (autoscaling/v2). A new HPA reports ScalingActive=False
  * FailedGetResourceMetric until its pods have metrics. Argo CD v3.4.4's built-in check
@@ -132,18 +146,7 @@ export const HPA_HEALTH = `-- HorizontalPodAutoscaler health (securecart platfor
 local os = require("os")
 local GRACE_SECONDS = ${HPA_METRICS_GRACE_SECONDS}
 
-local function condition(conditionType)
-  if obj.status == nil or obj.status.conditions == nil then
-    return nil
-  end
-  for _, c in ipairs(obj.status.conditions) do
-    if c.type == conditionType then
-      return c
-    end
-  end
-  return nil
-end
-
+${LUA_CONDITION}
 local ableToScale = condition("AbleToScale")
 local scalingActive = condition("ScalingActive")
 
@@ -202,18 +205,7 @@ local function younger(seconds)
   return created ~= nil and created > os.date("!%Y-%m-%dT%H:%M:%SZ", os.time() - seconds)
 end
 
-local function condition(conditionType)
-  if obj.status == nil or obj.status.conditions == nil then
-    return nil
-  end
-  for _, c in ipairs(obj.status.conditions) do
-    if c.type == conditionType then
-      return c
-    end
-  end
-  return nil
-end
-
+${LUA_CONDITION}
 local ready = condition("Ready")
 local paused = condition("Paused")
 local fallback = condition("Fallback")
