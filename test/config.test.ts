@@ -4,25 +4,9 @@ import * as YAML from 'yaml';
 import { ConfigError, loadConfig, parseConfig } from '../config/load';
 import { loadOutputs, regionalStackName } from '../config/outputs';
 import { cpuMillis, memoryMebibytes, parseImage } from '../config/schema';
-import { defaultConfigData, tmpDir } from './helpers';
+import { defaultConfigData, problemsOf, tmpDir, withChange } from './helpers';
 
-/** Parses `data` and returns the problems it is refused for (fails the test if it is accepted). */
-function problemsOf(data: unknown): string[] {
-  try {
-    parseConfig(data, 'test.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  throw new Error('config was accepted');
-}
 
-/** The default config with `mutate` applied. */
-function withChange(mutate: (c: any) => void): unknown {
-  const data = defaultConfigData();
-  mutate(data);
-  return data;
-}
 
 describe('the embedded default environment', () => {
   test('is valid, with the primary region first and three zones per region', () => {

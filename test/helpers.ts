@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { DEFAULT_CONFIG_FILE, loadConfig, readYamlFile } from '../config/load';
+import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, parseConfig, readYamlFile } from '../config/load';
 import { loadOutputs } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { buildRegion, ChartName, RenderInput } from '../charts/render';
@@ -18,6 +18,24 @@ export type K8sObject = { apiVersion: string; kind: string; metadata: { name: st
 /** The embedded default environment as data, for tests that change one field. */
 export function defaultConfigData(): Record<string, any> {
   return readYamlFile(DEFAULT_CONFIG_FILE) as Record<string, any>;
+}
+
+/** The default config's data with `mutate` applied. */
+export function withChange(mutate: (c: any) => void): any {
+  const data = defaultConfigData();
+  mutate(data);
+  return data;
+}
+
+/** Parses `data` and returns the problems it is refused for (fails the test if it is accepted). */
+export function problemsOf(data: unknown): string[] {
+  try {
+    parseConfig(data, 'test.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  throw new Error('config was accepted');
 }
 
 export function defaultInput(config: PlatformConfig = loadConfig()): RenderInput {

@@ -4,30 +4,14 @@
  * hand-computed cases.
  */
 import { Chart, Testing } from 'cdk8s';
-import { ConfigError, loadConfig, parseConfig } from '../config/load';
+import { loadConfig, parseConfig } from '../config/load';
 import { cronProblem, timeZoneProblem } from '../config/schedules';
 import { HighlyAvailableService } from '../charts/constructs/highly-available-service';
 import { buildReport } from '../resilience/report';
 import { PeakServiceInput, peakService, renderedAutoscaler, scheduledPeaks, scheduledPeakViolations, smallestSoundFloor } from '../resilience/schedules';
-import { defaultConfigData, defaultInput, K8sObject, renderRegion } from './helpers';
+import { defaultInput, K8sObject, problemsOf, renderRegion, withChange } from './helpers';
 
-/** The default config with `mutate` applied to its data. */
-function withChange(mutate: (c: any) => void): any {
-  const data = defaultConfigData();
-  mutate(data);
-  return data;
-}
 
-/** The problems a config is refused for (fails the test if it is accepted). */
-function problemsOf(data: unknown): string[] {
-  try {
-    parseConfig(data, 'test.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  throw new Error('config was accepted');
-}
 
 const RUSH = { name: 'evening-rush', timezone: 'America/New_York', start: '0 17 * * *', end: '0 22 * * *', floors: { ui: { 'us-east-1': 6 } } };
 const withSchedule = (schedule: Record<string, unknown>, more: Array<Record<string, unknown>> = []) => withChange((c) => (c.schedules = [{ ...RUSH, ...schedule }, ...more]));
