@@ -73,7 +73,9 @@ describe.each(regions)('%s', (region) => {
 
   test('Argo CD leaves the Deployments\' replica count to the autoscaler and the plan: a scale is never reverted', () => {
     // The rendered count is only the first one: every Application ignores /spec/replicas and keeps the
-    // live value when it syncs (RespectIgnoreDifferences), so ARC's scale and the HPA's stand.
+    // live value when it syncs (RespectIgnoreDifferences), so ARC's scale and the HPA's stand: argo-cd
+    // v3.4.4 controller/sync.go:261-271 normalizes the sync's targets with the live values of the ignored
+    // fields when the option is set, and :455-458 copies them into what it applies.
     const apps = YAML.parseAllDocuments(fs.readFileSync(path.join(ROOT, 'argocd', region, 'applications.yaml'), 'utf8')).map((d) => d.toJSON());
     const shop = apps.filter((a) => a?.kind === 'Application' && a.spec.destination.namespace === config.namespace);
     expect(shop.length).toBeGreaterThan(0);

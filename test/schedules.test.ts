@@ -130,6 +130,9 @@ describe('the ScaledObject of a service', () => {
     return Testing.synth(chart) as K8sObject[];
   };
 
+  // The keys KEDA reads (kedacore/keda v2.20.1 pkg/scalers/cron_scaler.go:30-36 cronMetadata: start, end,
+  // timezone, desiredReplicas from the trigger's metadata), and what it refuses (:38-58: a 5-field cron for
+  // start and end, start != end, desiredReplicas != 0).
   test('adds one cron trigger per schedule, after CPU and memory, with desiredReplicas as the floor (strings, as KEDA’s metadata)', () => {
     const so = synth([
       { name: 'lunch', timezone: 'Europe/Berlin', start: '0 11 * * 1-5', end: '0 14 * * 1-5', replicas: 5 },
