@@ -8,6 +8,7 @@ import * as path from 'path';
 import { z } from 'zod';
 import { PROXIED_DATABASES, proxyName, readOnlyEndpointName } from './data-access';
 import { ConfigError, formatIssues } from './load';
+import { cacheRegistry } from './network';
 import { regionSwitchPlanName } from './region-switch';
 import { PlatformConfig } from './schema';
 
@@ -51,6 +52,19 @@ export const FRONT_DOOR_OUTPUT_KEYS = {
 } as const;
 
 /**
+ * Outputs of a regional stack about its private network (cluster/network). Optional as a group: an
+ * outputs file written before the endpoints existed has none, and the charts then keep the egress
+ * rules and image references that work without them (a narrowed NetworkPolicy or a cached image
+ * rendered before its endpoint or cache rule exists would stop the shop). Deploy first, then render.
+ */
+export const NETWORK_OUTPUT_KEYS = {
+  /** CIDRs of the isolated endpoint subnets (comma-separated): where the interface endpoints' addresses are. */
+  endpointSubnetCidrs: 'EndpointSubnetCidrs',
+  /** The pull-through cache registry, `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>`; only with network.pullThroughCache.enabled. */
+  imageCacheRegistry: 'ImageCacheRegistry',
+} as const;
+
+/**
  * Outputs of each region's data-access stack (its RDS Proxies), by the property name the charts use.
  * Optional: the stack can only be deployed once the region's databases exist (docs: first install), and
  * until then the charts point the workloads at the clusters' own endpoints.
@@ -89,7 +103,15 @@ export type RegionalOutputs = { readonly [K in keyof typeof REGIONAL_OUTPUT_KEYS
   readonly healthCheckId: string;
   /** The region's RDS Proxies. @default none: the data-access stack is not deployed yet, workloads use the clusters' endpoints */
   readonly proxyEndpoints?: ProxyEndpoints;
+  /** The region's private network. @default none: the endpoints are not deployed yet (or not in the file) */
+  readonly network?: NetworkOutputs;
 } & { readonly [K in keyof typeof FRONT_DOOR_OUTPUT_KEYS]?: string };
+/** A region's private network, as the charts use it. */
+export interface NetworkOutputs {
+  readonly endpointSubnetCidrs: string;
+  /** @default none: the pull-through cache is off (network.pullThroughCache.enabled) or not deployed */
+  readonly imageCacheRegistry?: string;
+}
 export type GlobalOutputs = { readonly [K in keyof typeof GLOBAL_OUTPUT_KEYS]: string };
 
 /** Everything the charts of one environment need from its deployed stacks. */
@@ -117,6 +139,13 @@ export function regionalStackName(env: string, region: string): string {
 /** A region's RDS Proxies, deployed once its databases exist (cluster/data-access/data-access-stack.ts). */
 export function dataAccessStackName(env: string, region: string): string {
   return `${regionalStackName(env, region)}-data-access`;
+}
+/**
+ * A region's side of the private transit between the regions (cluster/network/transit-stack.ts): the
+ * peering with the other regions' Transit Gateways and the on-premises links.
+ */
+export function transitStackName(env: string, region: string): string {
+  return `${regionalStackName(env, region)}-transit`;
 }
 export function globalStackName(env: string): string {
   return `securecart-${env}-global`;
@@ -196,18 +225,46 @@ export function loadOutputs(config: PlatformConfig, file: string = defaultOutput
     const shape = behindCloudFront ? regionalShape.extend({ [FRONT_DOOR_OUTPUT_KEYS.albSecurityGroupIds]: securityGroups }) : regionalShape;
     const r = read(regionalStackName(config.name, region.name), shape) as Record<string, string> | undefined;
     const proxyEndpoints = readProxyEndpoints(stacks, config.name, region.name, problems);
+    // From the stack's raw outputs: the shape above keeps only the keys it names.
+    const network = r ? readNetwork(stacks[regionalStackName(config.name, region.name)] as Record<string, unknown>, config, region.name, regionalStackName(config.name, region.name), problems) : undefined;
     if (r && health) {
       regions[region.name] = {
         ...Object.fromEntries(Object.entries(REGIONAL_OUTPUT_KEYS).map(([prop, key]) => [prop, r[key]])),
         ...(behindCloudFront ? { albSecurityGroupIds: r[FRONT_DOOR_OUTPUT_KEYS.albSecurityGroupIds] } : {}),
         healthCheckId: health[healthCheckOutputKey(region.name)],
         ...(proxyEndpoints ? { proxyEndpoints } : {}),
+        ...(network ? { network } : {}),
       } as unknown as RegionalOutputs;
     }
   }
   const regionSwitchPlanArn = readRegionSwitchPlanArn(stacks, config.name, config.accountId, problems);
   if (problems.length || !g) throw new ConfigError(file, problems);
   return { global: { cartsTableName: g.CartsTableName }, regions, ...(regionSwitchPlanArn ? { regionSwitchPlanArn } : {}) };
+}
+
+/**
+ * A region's network outputs, or undefined when its stack has none yet. The cache registry must be this account's and region's with
+ * the configured prefix, and is ignored when the cache is switched off in the config (the rule is
+ * deleted by the next deploy: images go back to public.ecr.aws before it is).
+ */
+function readNetwork(values: Record<string, unknown>, config: PlatformConfig, region: string, stack: string, problems: string[]): NetworkOutputs | undefined {
+  const cidrs = values[NETWORK_OUTPUT_KEYS.endpointSubnetCidrs];
+  if (cidrs === undefined) return undefined;
+  const before = problems.length;
+  if (typeof cidrs !== 'string' || !cidrList.safeParse(cidrs).success) {
+    problems.push(`${stack}.${NETWORK_OUTPUT_KEYS.endpointSubnetCidrs}: ${JSON.stringify(cidrs)} is not comma-separated IPv4 CIDRs: redeploy ${stack} with --outputs-file`);
+  }
+  const registry = values[NETWORK_OUTPUT_KEYS.imageCacheRegistry];
+  const cache = config.network.pullThroughCache;
+  const expected = cacheRegistry(config.accountId, region, cache.prefix);
+  if (cache.enabled && registry !== undefined && registry !== expected) {
+    problems.push(`${stack}.${NETWORK_OUTPUT_KEYS.imageCacheRegistry}: ${JSON.stringify(registry)} is not ${expected} (network.pullThroughCache.prefix "${cache.prefix}"): redeploy ${stack} with --outputs-file`);
+  }
+  if (problems.length > before) return undefined;
+  return {
+    endpointSubnetCidrs: cidrs as string,
+    ...(cache.enabled && registry !== undefined ? { imageCacheRegistry: registry as string } : {}),
+  };
 }
 
 /**

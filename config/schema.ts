@@ -7,6 +7,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { LOG_RETENTION_DAYS, observabilitySchema } from './observability';
+import { checkNetwork, networkSchema } from './network';
 import { checkSchedules, scheduleSchema } from './schedules';
 import { isShopPath, SHOP_PATHS } from './shop-paths';
 
@@ -642,11 +643,17 @@ export const platformConfigSchema = z
      * @default []
      */
     schedules: z.array(scheduleSchema).default([]),
+    /**
+     * The private network: VPC endpoints, the ECR pull-through cache, partners' PrivateLink endpoints and
+     * the Transit Gateways between the regions (config/network.ts, docs/architecture.md "Private network").
+     */
+    network: networkSchema.default({}),
   })
   .strict()
   .superRefine(checkRegions)
   .superRefine((c, ctx) => checkSchedules(c, ctx, cpuMillis))
   .superRefine(checkRegionSwitch)
+  .superRefine((c, ctx) => checkNetwork(c, ctx, cidrsOverlap))
   .transform(withDefaultZones);
 
 /** A region with its Availability Zones filled in. */
@@ -788,6 +795,19 @@ function cidrProblem(cidr: string, minBits: number, maxBits: number, purpose = '
   const network = ipaddr.IPv4.networkAddressFromCIDR(cidr).toString();
   if (network !== ipaddr.IPv4.parse(address).toString()) return `"${cidr}" has host bits set: use "${network}/${bits}"`;
   return undefined;
+}
+
+/**
+ * Whether two IPv4 CIDRs overlap; a message when the first is not a CIDR (the second is a VPC CIDR,
+ * checked on its own).
+ */
+function cidrsOverlap(cidr: string, vpcCidr: string): boolean | string {
+  const problem = cidrProblem(cidr, 1, 32);
+  if (problem) return problem;
+  if (cidrProblem(vpcCidr, 16, 22)) return false;
+  const a = ipaddr.IPv4.parseCIDR(cidr);
+  const b = ipaddr.IPv4.parseCIDR(vpcCidr);
+  return a[0].match(b) || b[0].match(a);
 }
 
 /** Parses an IPv4 VPC CIDR; returns an error message when it is not one. */

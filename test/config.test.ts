@@ -255,3 +255,41 @@ describe('quantity and image helpers', () => {
     expect(parseConfig(data).services.ui.image).toContain('@sha256:');
   });
 });
+
+describe('bad network config is refused with the field and the fix', () => {
+  const partner = (mutate: (p: any) => void) => withChange((c) => mutate(c.network.partners[0]));
+
+  test("a partner's service name in another region than its key", () => {
+    const problems = problemsOf(partner((p) => (p.serviceNames['us-west-2'] = 'com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60002')));
+    expect(problems).toEqual([expect.stringMatching(/^network\.partners\.0\.serviceNames\.us-west-2: "com\.amazonaws\.vpce\.us-east-1\.vpce-svc-0a1b2c3d4e5f60002" is in us-east-1, not us-west-2: an interface endpoint reaches services of its own region only$/)]);
+  });
+
+  test('a partner with no service name for a region', () => {
+    const problems = problemsOf(partner((p) => delete p.serviceNames['us-west-2']));
+    expect(problems).toEqual([expect.stringMatching(/^network\.partners\.0\.serviceNames: has no service for us-west-2: add the partner's endpoint service name in us-west-2/)]);
+  });
+
+  test('a partner client that is not a shop service', () => {
+    const problems = problemsOf(partner((p) => (p.clients = ['billing'])));
+    expect(problems).toEqual([expect.stringMatching(/^network\.partners\.0\.clients\.0: "billing" is not one of the shop's services \(.*checkout.*\): name the service that calls the partner$/)]);
+  });
+
+  test('a partner port listed twice', () => {
+    expect(problemsOf(partner((p) => (p.ports = [443, 443])))).toEqual(['network.partners.0.ports: lists a port twice (443, 443): list each once']);
+  });
+
+  test("an on-premises CIDR overlapping a region's VPC", () => {
+    const problems = problemsOf(withChange((c) => (c.network.transit.onPremises = { cidrs: ['10.10.0.0/20'], vpn: { customerGatewayIp: '203.0.113.10', bgpAsn: 65000 } })));
+    expect(problems).toEqual([expect.stringMatching(/^network\.transit\.onPremises\.cidrs\.0: 10\.10\.0\.0\/20 overlaps us-east-1's VPC 10\.10\.0\.0\/16: .*use a disjoint CIDR$/)]);
+  });
+
+  test('on premises without the Transit Gateways', () => {
+    const problems = problemsOf(withChange((c) => (c.network.transit = { enabled: false, onPremises: { cidrs: ['192.168.0.0/16'], vpn: { customerGatewayIp: '203.0.113.10', bgpAsn: 65000 } } })));
+    expect(problems).toEqual(['network.transit.onPremises: needs the Transit Gateways: set network.transit.enabled to true, or remove onPremises']);
+  });
+
+  test('on premises with neither a VPN nor Direct Connect', () => {
+    const problems = problemsOf(withChange((c) => (c.network.transit.onPremises = { cidrs: ['192.168.0.0/16'] })));
+    expect(problems).toEqual(['network.transit.onPremises: has neither vpn nor directConnectGatewayId: add the link the on-premises network uses, or remove onPremises']);
+  });
+});

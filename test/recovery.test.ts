@@ -60,6 +60,8 @@ describe('recovery scenarios', () => {
     data.data.backup.vaultLockGraceDays = 10;
     data.regions.push({ name: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], vpcCidr: '10.30.0.0/16' });
     for (const service of Object.values(data.services) as Array<{ regions: Record<string, unknown> }>) service.regions['eu-west-1'] = { minReplicas: 2, maxReplicas: 4 };
+    // The partner (network.partners) needs its endpoint service in the new region too.
+    for (const partner of data.network.partners) partner.serviceNames['eu-west-1'] = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f60003';
     const rows = recoveryScenarios(parseConfig(data));
     expect(rows[0].rpo).toContain('any time in the last 7 days');
     expect(rows[2].rpo).toContain('the last daily copy in the other regions');

@@ -303,6 +303,7 @@ describe('variants', () => {
     const c = configWith((d) => {
       d.regions.push({ name: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], vpcCidr: '10.30.0.0/16' });
       for (const s of Object.values(d.services) as any[]) s.regions['eu-west-1'] = { minReplicas: 3, maxReplicas: 6 };
+      for (const p of d.network.partners) p.serviceNames['eu-west-1'] = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f60003';
     });
     const message = /^region switch: an ARC Region switch plan spans exactly 2 regions, the config has 3 \(us-east-1, us-west-2, eu-west-1\): keep two regions, or build one plan per pair of regions$/;
     expect(() => regionSwitchRegions(c)).toThrow(message);
