@@ -7,7 +7,7 @@
 import { windowAlarmIds } from './observability/slo-alarms';
 
 /** Which templates: the stacks by kind, or the nested stacks aws-cdk-lib's EKS module creates. */
-export type GuardTemplateKind = 'regional' | 'global' | 'health' | 'front-door' | 'region-switch' | 'eks-cluster-resource-provider' | 'eks-kubectl-provider';
+export type GuardTemplateKind = 'regional' | 'transit' | 'global' | 'health' | 'front-door' | 'region-switch' | 'eks-cluster-resource-provider' | 'eks-kubectl-provider';
 
 export interface GuardAcknowledgement {
   readonly templates: GuardTemplateKind;
@@ -25,6 +25,7 @@ export function guardTemplateKind(file: string): GuardTemplateKind {
   if (file.endsWith('-global.template.json')) return 'global';
   if (file.endsWith('-health.template.json')) return 'health';
   if (file.endsWith('-region-switch.template.json')) return 'region-switch';
+  if (file.endsWith('-transit.template.json')) return 'transit';
   if (file.endsWith('-edge.template.json') || file.endsWith('-accelerator.template.json')) return 'front-door';
   return 'regional';
 }
@@ -173,4 +174,19 @@ export const GUARD_ACKNOWLEDGEMENTS: GuardAcknowledgement[] = [
       reason: "aws-cdk-lib's LogRetention function: it sets log groups' retention through the CloudWatch Logs API while CloudFormation runs and holds no data; in the VPC it would depend on NAT for nothing (the health stack has no VPC).",
     }),
   ),
+
+  // The transit stacks' attachment waiter (cluster/network/transit-attachment-provider.ts).
+  {
+    templates: 'transit',
+    control: 'CT.LAMBDA.PR.3',
+    resources: ['TransitAttachmentProviderOnEvent', 'TransitAttachmentProviderIsComplete', 'TransitAttachmentProviderframeworkonEvent', 'TransitAttachmentProviderframeworkisComplete', 'TransitAttachmentProviderframeworkonTimeout'],
+    reason:
+      "The Transit Gateway attachment waiter and aws-cdk-lib's provider framework around it: they call the EC2 API of this and the peer region while CloudFormation runs and hold no data; the transit stack has no VPC of its own, and in the regional VPC they would depend on its NAT, and on the stack that owns it, for nothing.",
+  },
+  {
+    templates: 'transit',
+    control: 'CT.STEPFUNCTIONS.PR.2',
+    resources: ['TransitAttachmentProviderwaiterstatemachine'],
+    reason: "aws-cdk-lib's provider framework waiter (as cdk-nag SF2): it loops one Lambda call until an attachment is available, every step logged (level ALL); the framework has no tracing option.",
+  },
 ];

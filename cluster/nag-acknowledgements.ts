@@ -12,8 +12,8 @@
 import { AZ_POWER_CONSTRUCT_PREFIX, DRILLS_CONSTRUCT_ID, POD_CPU_STRESS_CONSTRUCT_ID, POD_DELETE_CONSTRUCT_ID } from './fault-injection/construct-ids';
 
 export interface Acknowledgement {
-  /** Which stacks: one per region, its data-access stack (RDS Proxies), the global data stack, the health stack, the front door or the Region switch plan. */
-  readonly stacks: 'regional' | 'data-access' | 'global' | 'health' | 'front-door' | 'region-switch';
+  /** Which stacks: one per region, its data-access stack (RDS Proxies), its transit stack, the global data stack, the health stack, the front door or the Region switch plan. */
+  readonly stacks: 'regional' | 'data-access' | 'transit' | 'global' | 'health' | 'front-door' | 'region-switch';
   /** Construct paths of the resources, relative to the stack (`{anyRegion}` stands for a region's name). */
   readonly paths: string[];
   /** The AwsSolutions rule, e.g. AwsSolutions-IAM5. */
@@ -289,6 +289,15 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
     reason:
       'The trace collector may only call xray:PutTraceSegments, the one call its awsxray exporter makes (cluster/regional-prerequisites.ts TRACE_COLLECTOR_XRAY_ACTIONS). X-Ray defines no resource type for it (Service Authorization Reference, AWS X-Ray), so "*" is the only resource it can be granted on.',
   },
+  {
+    stacks: 'regional',
+    paths: ['Network/ImageCache/NodePullPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    // The default network.pullThroughCache.prefix; another prefix shows up here as a new finding.
+    findings: ['Resource::arn:<AWS::Partition>:ecr:{region}:{account}:repository/ecr-public/*'],
+    reason:
+      "Node roles pulling through the ECR pull-through cache (cluster/network/image-cache.ts): ecr:BatchImportUpstreamImage and ecr:CreateRepository on the cache's repositories only. Their names are the upstream's (<prefix>/<alias>/<repo>), created by ECR on the first pull, so the cache's prefix is the narrowest name (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html).",
+  },
   ...SHOPPERS.map(({ stacks, id, name }) => ({
     stacks,
     paths: [`${id}/Canary/ServiceRole/Resource`],
@@ -501,6 +510,48 @@ export const ACKNOWLEDGEMENTS: Acknowledgement[] = [
     findings: ['Resource::*', 'Resource::arn:aws:dynamodb:{region}:{account}:table/awsbackup-restore-test*', 'Resource::arn:aws:rds:{region}:{account}:cluster:awsbackup-restore-test*', 'Action::kms:GenerateDataKey*'],
     reason:
       "Restore-test validator: backup:PutRestoreValidationResult has no resource type (Service Authorization Reference, AWS Backup); the restored clusters and tables have random names AWS Backup gives them, all starting with awsbackup-restore-test ('Restore testing inferred metadata'), so the describe/scan calls are limited to that prefix; GenerateDataKey* on the alert topic's key only, to publish a failed validation.",
+  },
+
+  // The transit stacks' attachment waiter (cluster/network/transit-attachment-provider.ts): aws-cdk-lib's
+  // asynchronous provider framework around two inline handlers that read (and accept) attachments.
+  {
+    stacks: 'transit',
+    paths: ['TransitAttachmentProvider/Role/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::*'],
+    reason:
+      'ec2:DescribeTransitGatewayAttachments, the only action on *, has no resource-level permissions (Service Authorization Reference, Amazon EC2); the accept is granted on each peering attachment ARN, and the logs on the waiter\'s own log group.',
+  },
+  {
+    stacks: 'transit',
+    paths: ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout'].map((f) => `TransitAttachmentProvider/Provider/${f}/ServiceRole/Resource`),
+    rule: 'AwsSolutions-IAM4',
+    findings: [LAMBDA_BASIC],
+    reason: "aws-cdk-lib's provider framework functions (they only invoke the waiter's two handlers and answer CloudFormation): AWSLambdaBasicExecutionRole only lets them write their own logs.",
+  },
+  {
+    stacks: 'transit',
+    paths: [
+      ...['framework-onEvent', 'framework-isComplete', 'framework-onTimeout'].map((f) => `TransitAttachmentProvider/Provider/${f}/ServiceRole/DefaultPolicy/Resource`),
+      'TransitAttachmentProvider/Provider/waiter-state-machine/Role/DefaultPolicy/Resource',
+    ],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::<{logicalId}.Arn>:*'],
+    reason: "lambda:InvokeFunction on the framework's and the waiter's own functions and their versions (<function ARN>:*), as aws-cdk-lib's provider framework grants it; no other function.",
+  },
+  {
+    stacks: 'transit',
+    paths: ['TransitAttachmentProvider/Provider/waiter-state-machine/Role/DefaultPolicy/Resource'],
+    rule: 'AwsSolutions-IAM5',
+    findings: ['Resource::*'],
+    reason:
+      "The CloudWatch Logs delivery actions Step Functions needs to log to a log group (logs:CreateLogDelivery, GetLogDelivery, PutResourcePolicy...) support no resource-level permissions ('Logging using CloudWatch Logs', AWS Step Functions Developer Guide); aws-cdk-lib's waiter grants them with its logging.",
+  },
+  {
+    stacks: 'transit',
+    paths: ['TransitAttachmentProvider/Provider/waiter-state-machine/Resource'],
+    rule: 'AwsSolutions-SF2',
+    reason: "The waiter only loops a Lambda call every 20 seconds until an attachment is available; every step is in its log (level ALL), and X-Ray would trace the same two calls. aws-cdk-lib's provider framework has no tracing option.",
   },
 
   // The ARC Region switch plan's execution role (cluster/region-switch/execution-role.ts).

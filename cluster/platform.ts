@@ -12,6 +12,7 @@ import { KeyGrantsOnlyForAwsResources } from './kms-grants';
 import { NagScope } from './nag';
 import { clusterName, regionalShopperName } from './naming';
 import { GlobalDashboard } from './observability/global-dashboard';
+import { buildTransit, Transit } from './network/transit';
 import { buildRegionalStack, RegionalStack } from './regional-stack';
 import { REGION_SWITCH_STACK_REGION, RegionSwitchScalingAccess, RegionSwitchStack } from './region-switch';
 
@@ -25,6 +26,8 @@ export interface Platform {
   readonly regionSwitch: RegionSwitchStack;
   /** The front door's stack, unless it is Route 53 alone (its records come from the clusters). */
   readonly frontDoor?: CloudFrontStack | AcceleratorStack;
+  /** The Transit Gateways and each region's transit stack; none unless network.transit.enabled. */
+  readonly transit?: Transit;
   /** Every stack with what its cdk-nag acknowledgements need to know about it. */
   readonly nagScopes: NagScope[];
 }
@@ -105,6 +108,12 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
     dataAccess[region.name] = stack;
   }
 
+  // Private transit between the regions: a Transit Gateway in each regional stack, and per region a
+  // transit stack for the peering and the on-premises links (cluster/network/transit-stack.ts: order).
+  const transit = config.network.transit.enabled
+    ? buildTransit(app, config, Object.fromEntries(config.regions.map((r) => [r.name, { stack: regions[r.name].stack as Stack, vpc: regions[r.name].stack.getClusterInfo().cluster.vpc }])))
+    : undefined;
+
   // Last: it finds the ALBs the clusters' controllers created, and names the health checks.
   const frontDoorProps = {
     config,
@@ -156,6 +165,7 @@ export async function buildPlatform(app: App, config: PlatformConfig): Promise<P
     { stack: health, kind: 'health', vars: vars(HEALTH_STACK_REGION) },
     { stack: regionSwitch, kind: 'region-switch', vars: vars(REGION_SWITCH_STACK_REGION) },
     ...(frontDoor ? [{ stack: frontDoor as Stack, kind: 'front-door' as const, vars: vars(frontDoor.region) }] : []),
+    ...(transit?.nagScopes ?? []),
   ];
-  return { regions, dataAccess, globalData, health, regionSwitch, frontDoor, nagScopes };
+  return { regions, dataAccess, globalData, health, regionSwitch, frontDoor, transit, nagScopes };
 }

@@ -24,6 +24,8 @@ import { PlatformLogRetention } from './observability/log-retention';
 import { SloAlarms } from './observability/slo-alarms';
 import { RegionalAlarms } from './regional-alarms';
 import { RegionalPrerequisites } from './regional-prerequisites';
+import { clusterNodeRoles } from './network/image-cache';
+import { RegionalNetwork } from './network/regional-network';
 import { SyntheticShopper } from './synthetic-shopper';
 import { ShopVpcProvider, SUBNET_TIERS } from './vpc-provider';
 
@@ -242,6 +244,8 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   fenceExternalDns(stack, config, region);
   const clusterInfo = stack.getClusterInfo();
   const prerequisites = new RegionalPrerequisites(stack, 'Prerequisites', { config, region, cluster: clusterInfo.cluster, vpc: clusterInfo.cluster.vpc });
+  // VPC endpoints, the image cache and partners' PrivateLink endpoints (config network, cluster/network).
+  new RegionalNetwork(stack, 'Network', { config, region, vpc: clusterInfo.cluster.vpc, nodeRoles: clusterNodeRoles(stack) });
   // The key exists only now; the add-on created the controller's inline policy during the build.
   const rdsPolicy = stack.node.tryFindChild('rds-chart-inline-policy');
   if (!(rdsPolicy instanceof iam.Policy)) throw new Error('the ACK RDS add-on no longer creates "rds-chart-inline-policy": review the database key grant');

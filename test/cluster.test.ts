@@ -76,7 +76,9 @@ describe('the cluster app', () => {
       'securecart-prod-health',
       'securecart-prod-region-switch',
       'securecart-prod-us-east-1',
+      'securecart-prod-us-east-1-transit',
       'securecart-prod-us-west-2',
+      'securecart-prod-us-west-2-transit',
     ]);
     expect(synth.assembly.manifest.missing ?? []).toEqual([]);
     const env = Object.fromEntries(synth.assembly.stacks.map((s) => [s.stackName, s.environment.region]));
@@ -86,7 +88,9 @@ describe('the cluster app', () => {
       'securecart-prod-health': 'us-east-1',
       'securecart-prod-region-switch': 'us-east-1',
       'securecart-prod-us-east-1': 'us-east-1',
+      'securecart-prod-us-east-1-transit': 'us-east-1',
       'securecart-prod-us-west-2': 'us-west-2',
+      'securecart-prod-us-west-2-transit': 'us-west-2',
     });
     for (const s of synth.assembly.stacks) expect(s.environment.account).toBe(config.accountId);
   });
@@ -849,7 +853,7 @@ describe('AWS Control Tower controls (cfn-guard), a second policy engine', () =>
 
   test('runs over every template, nested stacks included', () => {
     const kinds = templateFiles().map((f) => guardTemplateKind(path.basename(f)));
-    expect(new Set(kinds)).toEqual(new Set(['regional', 'global', 'health', 'front-door', 'region-switch', 'eks-cluster-resource-provider', 'eks-kubectl-provider']));
+    expect(new Set(kinds)).toEqual(new Set(['regional', 'transit', 'global', 'health', 'front-door', 'region-switch', 'eks-cluster-resource-provider', 'eks-kubectl-provider']));
   });
 
   test('no finding is left unacknowledged', () => {

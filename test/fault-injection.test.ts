@@ -226,11 +226,13 @@ describe.each(config.regions.map((r) => r.name))('drills in %s', (regionName) =>
       expect(p().Targets.KarpenterController.ResourceTags).toBeUndefined();
     });
 
-    test('subnets: the zone’s public, private and data subnets of this stack’s VPC, by ARN', () => {
+    test('subnets: the zone’s public, private, data and endpoint subnets of this stack’s VPC, by ARN', () => {
       const arns = p().Targets.ZoneSubnets.ResourceArns.map(cfnText);
       const ids = arns.map((a: string) => /subnet\/\{ref:([A-Za-z0-9]+)\}$/.exec(a)![1]).sort();
       expect(ids).toEqual(zoneSubnetIds(zone));
-      expect(ids.map((id: string) => id.replace(/Subnet\d+Subnet[0-9A-F]+$/, '')).sort()).toEqual(['Vpcdata', 'Vpcprivate', 'Vpcpublic']);
+      expect(ids.map((id: string) => id.replace(/Subnet\d+Subnet[0-9A-F]+$/, '')).sort()).toEqual(['Vpcdata', 'Vpcendpoints', 'Vpcprivate', 'Vpcpublic']);
+      // The endpoint subnets too: a zone that loses power loses its interface endpoints' addresses and its
+      // Transit Gateway attachment there (cluster/network); the other zones' endpoints keep answering.
       for (const a of arns) expect(a.startsWith(arnOf('ec2', 'subnet/'))).toBe(true);
       // FIS User Guide, targets: an ARN target takes no filters or tags.
       expect(p().Targets.ZoneSubnets.Filters).toBeUndefined();

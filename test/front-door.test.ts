@@ -34,7 +34,7 @@ import {
 } from '../config/front-door';
 import { albGroupName, originHostname, publicHostname, regionalHostname } from '../config/hostnames';
 import { parseConfig } from '../config/load';
-import { FRONT_DOOR_OUTPUT_KEYS, acceleratorStackName, edgeStackName, globalStackName, healthCheckOutputKey, healthStackName, regionalStackName, regionSwitchStackName } from '../config/outputs';
+import { FRONT_DOOR_OUTPUT_KEYS, acceleratorStackName, edgeStackName, globalStackName, healthCheckOutputKey, healthStackName, regionalStackName, regionSwitchStackName, transitStackName } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { SHOP_PATHS, shopPathPattern } from '../config/shop-paths';
 import { ACCELERATOR_PORTS } from '../cluster/front-door/accelerator-stack';
@@ -841,7 +841,7 @@ describe.each(['accelerator', 'acceleratorActive'] as VariantName[])('Global Acc
 
   test('its own stack, in the front door region; no CloudFront distribution anywhere', () => {
     expect(stackNames(v())).toEqual(
-      [acceleratorStackName(config().name), globalStackName(config().name), healthStackName(config().name), regionSwitchStackName(config().name), ...regionNames(config()).map((r) => regionalStackName(config().name, r))].sort(),
+      [acceleratorStackName(config().name), globalStackName(config().name), healthStackName(config().name), regionSwitchStackName(config().name), ...regionNames(config()).flatMap((r) => [regionalStackName(config().name, r), transitStackName(config().name, r)])].sort(),
     );
     for (const tpl of Object.values(v().templates)) tpl.resourceCountIs('AWS::CloudFront::Distribution', 0);
   });
@@ -1011,7 +1011,7 @@ describe('stack order', () => {
 
   test('route53: no front door stack', () => {
     const { config } = variants.route53;
-    expect(stackNames(variants.route53)).toEqual([globalStackName(config.name), healthStackName(config.name), regionSwitchStackName(config.name), ...regionNames(config).map((r) => regionalStackName(config.name, r))].sort());
+    expect(stackNames(variants.route53)).toEqual([globalStackName(config.name), healthStackName(config.name), regionSwitchStackName(config.name), ...regionNames(config).flatMap((r) => [regionalStackName(config.name, r), transitStackName(config.name, r)])].sort());
   });
 
   test.each(Object.keys(CONFIGS) as VariantName[])('%s: the regional stacks depend on the global stack only under CloudFront (their web ACLs resolve its secret)', (name) => {

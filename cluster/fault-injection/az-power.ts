@@ -64,7 +64,7 @@ export interface AzPowerProps {
   readonly karpenterControllerRole: iam.IRole;
   /** The region's VPC. */
   readonly vpc: ec2.IVpc;
-  /** Every subnet of the VPC in this zone (public, private and data). */
+  /** Every subnet of the VPC in this zone (public, private, data and endpoints). */
   readonly subnets: ec2.ISubnet[];
   /** How long nodes stay stopped, launches refused and Redis powered off, in minutes. */
   readonly durationMinutes: number;
@@ -127,7 +127,7 @@ export function azPowerExperiment(stack: Stack, props: AzPowerProps): DrillExper
     KarpenterController: { resourceType: 'aws:iam:role', resourceArns: [props.karpenterControllerRole.roleArn], selectionMode: 'ALL' },
     // The system node group's ASG: its name exists only after deploy, its EKS tags are known now.
     SystemNodeGroup: { resourceType: 'aws:ec2:autoscaling-group', resourceTags: nodegroup, selectionMode: 'ALL' },
-    // The zone's subnets of all three tiers, by ARN: this stack's own, never another VPC's.
+    // The zone's subnets of every tier, by ARN: this stack's own, never another VPC's.
     ZoneSubnets: { resourceType: 'aws:ec2:subnet', resourceArns: props.subnets.map((s) => arn('ec2', 'subnet', s.subnetId)), selectionMode: 'ALL' },
     // Only the clusters whose writer is in the zone (target parameter writerAvailabilityZoneIdentifiers).
     AuroraClusters: { resourceType: 'aws:rds:cluster', resourceTags: props.dataStoreTags, parameters: { writerAvailabilityZoneIdentifiers: zone }, selectionMode: 'ALL' },
