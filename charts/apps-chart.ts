@@ -2,12 +2,14 @@ import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DRILLS_VERSION } from '../config/drills';
+import { throughCache } from '../config/network';
 import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
 import { PlatformConfig, RegionConfig, ServiceName } from '../config/schema';
+import { ANY_IPV4, awsApiEgress, partnerEgress } from './aws-api-egress';
 import { PORTS } from './constants';
 import { FaultInjectionAccess } from './constructs/fault-injection-access';
 import { HighlyAvailableService } from './constructs/highly-available-service';
-import { TraceCollector } from './constructs/trace-collector';
+import { ADOT_COLLECTOR, TraceCollector } from './constructs/trace-collector';
 import { BACKEND_PORTS, imageVersion, workloadSpecs } from './workloads';
 
 export interface AppsChartProps extends ChartProps {
@@ -19,7 +21,8 @@ export interface AppsChartProps extends ChartProps {
 /**
  * The shop's five services in one region, sized for that region (a warm standby runs its own, smaller
  * floors), with NetworkPolicies that open exactly the call graph:
- * ALB -> ui -> catalog / carts / orders / checkout, checkout -> orders, each backend to its store;
+ * ALB -> ui -> catalog / carts / orders / checkout, checkout -> orders, each backend to its store,
+ * carts to DynamoDB and STS, checkout to its partners' PrivateLink endpoints (network.partners);
  * with tracing on, every service -> the trace collector -> X-Ray; and the Kubernetes access of the FIS
  * pod drills.
  */
@@ -33,6 +36,10 @@ export class AppsChart extends Chart {
     super(scope, id, { ...props, namespace: props.config.namespace });
     const { config, region } = props;
     const specs = workloadSpecs(config, region, props.outputs);
+    // The region's private network, once deployed (config/outputs.ts NETWORK_OUTPUT_KEYS): images come
+    // from its pull-through cache, AWS calls go to its interface endpoints.
+    const network = props.outputs.regional.network;
+    const registry = config.network.pullThroughCache.enabled ? network?.imageCacheRegistry : undefined;
 
     const services = {} as Record<ServiceName, HighlyAvailableService>;
     for (const spec of specs) {
@@ -42,7 +49,9 @@ export class AppsChart extends Chart {
         name: spec.name,
         instance: `${spec.name}-${config.name}`,
         component: spec.component,
-        image: svc.image,
+        // The configured image, through the region's ECR pull-through cache when it exists: the same
+        // manifest and digest (the cache keeps the upstream path under its prefix), pulled without NAT.
+        image: throughCache(svc.image, registry),
         version: imageVersion(svc.image),
         minReplicas: sizing.minReplicas,
         maxReplicas: sizing.maxReplicas,
@@ -74,6 +83,8 @@ export class AppsChart extends Chart {
         region: region.name,
         roleArn: props.outputs.regional.traceCollectorRoleArn,
         instance: `trace-collector-${config.name}`,
+        image: throughCache(ADOT_COLLECTOR.image, registry),
+        awsApiCidrs: awsApiEgress('trace-collector', network).cidrs,
       });
       for (const spec of specs) collector.allowClient(services[spec.name]);
       this.traceCollector = collector;
@@ -88,10 +99,18 @@ export class AppsChart extends Chart {
     for (const spec of specs) {
       for (const callee of spec.calls) services[spec.name].allowTo(services[callee]);
       if (spec.backend === 'aws-apis') {
-        // DynamoDB and STS (IRSA) are public AWS endpoints: a NetworkPolicy cannot name AWS prefix lists.
-        services[spec.name].allowEgress(kplus.NetworkPolicyIpBlock.anyIpv4(this, `${spec.name}-aws-apis`), [BACKEND_PORTS['aws-apis']]);
+        // Its AWS calls (config/network.ts SHOP_AWS_CALLS): the endpoint subnets, or anywhere on 443 where
+        // a gateway endpoint or the public endpoints need it (charts/aws-api-egress.ts says why).
+        if (spec.name !== 'carts') throw new Error(`service "${spec.name}" calls AWS APIs but SHOP_AWS_CALLS has no entry for it: add it in config/network.ts`);
+        awsApiEgress(spec.name, network).cidrs.forEach((cidr, i) =>
+          services[spec.name].allowEgress(cidr === ANY_IPV4 ? kplus.NetworkPolicyIpBlock.anyIpv4(this, `${spec.name}-aws-apis`) : kplus.NetworkPolicyIpBlock.ipv4(this, `${spec.name}-aws-apis${i}`, cidr), [BACKEND_PORTS['aws-apis']]),
+        );
       } else if (spec.backend !== 'none') {
         for (const subnet of dataSubnets) services[spec.name].allowEgress(subnet, [BACKEND_PORTS[spec.backend]]);
+      }
+      // Partners' PrivateLink endpoints (network.partners), for the services that call them only.
+      for (const p of partnerEgress(spec.name, config.network.partners, network)) {
+        p.cidrs.forEach((cidr, i) => services[spec.name].allowEgress(kplus.NetworkPolicyIpBlock.ipv4(this, `${spec.name}-partner-${p.partner}${i}`, cidr), p.ports));
       }
     }
   }

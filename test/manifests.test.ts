@@ -212,9 +212,11 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
     expect(rules('orders', 'ingress')).toEqual(['checkout:8080/TCP', 'ui:8080/TCP']);
     expect(rules('orders', 'egress')).toEqual([...cidrs(out.dataSubnetCidrs, 5432), traces].sort());
     expect(rules('checkout', 'ingress')).toEqual(['ui:8080/TCP']);
-    expect(rules('checkout', 'egress')).toEqual([...cidrs(out.dataSubnetCidrs, 6379), 'orders:8080/TCP', traces].sort());
+    // checkout also reaches the payment provider's PrivateLink endpoint (network.partners, port 443), in the endpoint subnets.
+    expect(rules('checkout', 'egress')).toEqual([...cidrs(out.dataSubnetCidrs, 6379), ...cidrs(out.network!.endpointSubnetCidrs, 443), 'orders:8080/TCP', traces].sort());
     expect(rules('trace-collector', 'ingress')).toEqual([...SERVICE_NAMES].sort().map((s) => `${s}:4318/TCP`));
-    expect(rules('trace-collector', 'egress')).toEqual(['0.0.0.0/0:443/TCP']);
+    // X-Ray and STS through their interface endpoints only (charts/aws-api-egress.ts).
+    expect(rules('trace-collector', 'egress')).toEqual(cidrs(out.network!.endpointSubnetCidrs, 443));
 
     const dns = policy('allow-dns').spec;
     expect(dns.podSelector).toEqual({});

@@ -5,7 +5,6 @@
  * in the cluster app.
  */
 import { createHash } from 'crypto';
-import * as ipaddr from 'ipaddr.js';
 import * as YAML from 'yaml';
 import { Template } from 'aws-cdk-lib/assertions';
 import { LABELS, WELL_KNOWN } from '../charts/constants';
@@ -17,6 +16,7 @@ import { parseConfig } from '../config/load';
 import { REGIONAL_OUTPUT_KEYS } from '../config/outputs';
 import { SERVICE_NAMES, ServiceName } from '../config/schema';
 import { allowedActions, policyStatements } from './support/iam';
+import { canConnect, Endpoint, matchLabels } from './support/network-policy';
 import { resourcesOf, synthTemplates } from './support/cluster-templates';
 import { defaultConfigData, defaultInput, K8sObject, renderRegion } from './helpers';
 
@@ -218,8 +218,9 @@ describe.each(regions)('the trace collector of %s', (region) => {
 
   test('runs the pinned ADOT release as its own non-root user, with the mounted configuration', () => {
     // aws-observability/aws-otel-collector v0.49.0: git tag and docs/releases/v0.49.0.md; image per .github/workflows/CD.yml.
-    expect(container.image).toBe('public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0');
-    expect(container.image).toBe(ADOT_COLLECTOR.image);
+    expect(ADOT_COLLECTOR.image).toBe('public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0');
+    // Pulled through the region's ECR pull-through cache (config/network.ts): the same path under its prefix.
+    expect(container.image).toBe(`${out.network!.imageCacheRegistry}/aws-observability/aws-otel-collector:v0.49.0`);
     // cmd/awscollector/Dockerfile (v0.49.0): USER aoc, USER_UID=4317; ENTRYPOINT /awscollector takes --config.
     expect(container.args).toEqual(['--config=/etc/trace-collector/collector.yaml']);
     const mount = container.volumeMounts.find((m: any) => m.mountPath === '/etc/trace-collector');
@@ -306,39 +307,6 @@ describe.each(regions)('the trace collector of %s', (region) => {
 // NetworkPolicies, walked: who may open a connection to whom, by every policy of the namespace
 // ---------------------------------------------------------------------------------------------
 
-type Endpoint = { name: string; namespace?: string; labels?: Record<string, string>; namespaceLabels?: Record<string, string>; ip: string };
-const matchLabels = (selector: any, labels: Record<string, string> = {}) => {
-  expect(selector.matchExpressions).toBeUndefined(); // not used by the charts; the walk would not read them
-  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-};
-function inCidr(ip: string, cidr: string): boolean {
-  const [net, bits] = ipaddr.parseCIDR(cidr);
-  return ipaddr.parse(ip).kind() === net.kind() && ipaddr.parse(ip).match(net, bits);
-}
-
-/** Whether `policyOwner`'s policies let it talk to `peer` (egress, or ingress from it) on port/protocol. */
-function policyAllows(policies: K8sObject[], owner: Endpoint, peer: Endpoint, direction: 'Egress' | 'Ingress', port: number, protocol: string): boolean {
-  const applying = policies.filter((p) => p.metadata.namespace === owner.namespace && matchLabels(p.spec.podSelector, owner.labels) && p.spec.policyTypes.includes(direction));
-  if (applying.length === 0) return true; // not isolated in this direction
-  const peerMatches = (sel: any) => {
-    if (sel.ipBlock) return inCidr(peer.ip, sel.ipBlock.cidr) && !(sel.ipBlock.except ?? []).some((c: string) => inCidr(peer.ip, c));
-    if (!peer.namespace) return false; // outside the cluster: only ipBlocks match
-    const nsOk = sel.namespaceSelector ? matchLabels(sel.namespaceSelector, peer.namespaceLabels) : peer.namespace === owner.namespace;
-    const podOk = sel.podSelector ? matchLabels(sel.podSelector, peer.labels) : true;
-    return nsOk && podOk;
-  };
-  return applying.some((p) =>
-    (p.spec[direction === 'Egress' ? 'egress' : 'ingress'] ?? []).some((rule: any) => {
-      const peers = rule[direction === 'Egress' ? 'to' : 'from'];
-      const peerOk = !peers || peers.some(peerMatches);
-      const portOk = !rule.ports || rule.ports.some((p: any) => p.port === port && (p.protocol ?? 'TCP') === protocol);
-      return peerOk && portOk;
-    }),
-  );
-}
-const canConnect = (policies: K8sObject[], from: Endpoint, to: Endpoint, port: number, protocol = 'TCP') =>
-  (!from.namespace || policyAllows(policies, from, to, 'Egress', port, protocol)) && (!to.namespace || policyAllows(policies, to, from, 'Ingress', port, protocol));
-
 describe.each(regions)('NetworkPolicies around the collector in %s (walked)', (region) => {
   const objects = all(region);
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
@@ -354,7 +322,9 @@ describe.each(regions)('NetworkPolicies around the collector in %s (walked)', (r
   const services = SERVICE_NAMES.map(podOf);
   const collector = podOf(TRACE_COLLECTOR.name, 99);
   const coreDns: Endpoint = { name: 'coredns', namespace: 'kube-system', namespaceLabels: { [WELL_KNOWN.namespaceName]: 'kube-system' }, labels: { 'k8s-app': 'kube-dns' }, ip: '10.10.70.2' };
-  const xray: Endpoint = { name: `xray.${region}.amazonaws.com`, ip: '52.94.0.10' };
+  // X-Ray's interface endpoint: an address in the region's endpoint subnets (cluster/network); a public one beside it.
+  const xray: Endpoint = { name: `xray.${region}.amazonaws.com`, ip: input.outputs.regions[region].network!.endpointSubnetCidrs.split(',')[1].replace(/0\/\d+$/, '23') };
+  const internet: Endpoint = { name: 'an internet address', ip: '52.94.0.10' };
   const strangers: Endpoint[] = [
     { name: 'fis-pod', namespace: ns, namespaceLabels: nsLabels, labels: { ...FIS_POD_LABELS }, ip: '10.10.64.200' },
     { name: 'unlabelled pod of the namespace', namespace: ns, namespaceLabels: nsLabels, labels: {}, ip: '10.10.64.201' },
@@ -379,6 +349,8 @@ describe.each(regions)('NetworkPolicies around the collector in %s (walked)', (r
     expect(canConnect(policies, collector, coreDns, 53, 'UDP')).toBe(true);
     expect(canConnect(policies, collector, coreDns, 53, 'TCP')).toBe(true);
     expect(canConnect(policies, collector, xray, 80)).toBe(false);
+    // Only the endpoints: nothing public, so a NAT gateway's loss does not touch the spans.
+    expect(canConnect(policies, collector, internet, 443)).toBe(false);
     expect(canConnect(policies, collector, xray, 4318)).toBe(false);
     expect(canConnect(policies, collector, dataStore, 5432)).toBe(false);
     for (const s of services) expect({ to: s.name, ok: canConnect(policies, collector, s, 8080) }).toEqual({ to: s.name, ok: false });
@@ -391,7 +363,7 @@ describe.each(regions)('NetworkPolicies around the collector in %s (walked)', (r
     expect(policies.find((p) => p.metadata.name === 'default-deny')!.spec).toEqual({ podSelector: {}, policyTypes: ['Egress', 'Ingress'] });
     const mine = policies.find((p) => p.metadata.name === TRACE_COLLECTOR.name)!.spec;
     expect(mine.policyTypes).toEqual(['Egress', 'Ingress']);
-    expect(mine.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
+    expect(mine.egress).toEqual(input.outputs.regions[region].network!.endpointSubnetCidrs.split(',').map((cidr) => ({ to: [{ ipBlock: { cidr } }], ports: [{ port: 443, protocol: 'TCP' }] })));
     const from = mine.ingress.flatMap((r: any) => r.from.map((f: any) => `${f.podSelector.matchLabels[LABELS.name]}:${r.ports.map((p: any) => `${p.port}/${p.protocol}`).join(',')}`));
     expect(from.sort()).toEqual([...SERVICE_NAMES].sort().map((s) => `${s}:4318/TCP`));
   });

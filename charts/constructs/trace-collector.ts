@@ -95,6 +95,12 @@ export interface TraceCollectorProps {
    * @default ADOT_COLLECTOR.image
    */
   readonly image?: string;
+  /**
+   * Where the collector's AWS calls (X-Ray, and STS for IRSA) may go, on TCP 443: the endpoint subnets
+   * once the region's interface endpoints exist (charts/aws-api-egress.ts).
+   * @default ["0.0.0.0/0"]: the public endpoints, through the NAT gateways
+   */
+  readonly awsApiCidrs?: readonly string[];
   /** @default 2 */
   readonly minReplicas?: number;
   /** @default 4 */
@@ -111,7 +117,7 @@ export interface TraceCollectorProps {
  * HighlyAvailableService: autoscaled (KEDA) from two replicas, PDB, zone and host spread, probes, restricted security
  * context, own ServiceAccount, default-deny NetworkPolicy): it receives the services' spans over
  * OTLP/HTTP on 4318 and sends them to X-Ray with its own IRSA role. Callers are let in with `allowClient`;
- * out, it reaches the X-Ray and STS endpoints on 443 (and CoreDNS through the namespace baseline).
+ * out, it reaches the X-Ray and STS endpoints on 443 (`awsApiCidrs`) and CoreDNS through the namespace baseline.
  */
 export class TraceCollector extends Construct {
   readonly service: HighlyAvailableService;
@@ -152,9 +158,11 @@ export class TraceCollector extends Construct {
       // Called in-cluster only: endpoint removal reaches kube-proxy in seconds; then the batch is flushed.
       drainSeconds: SHUTDOWN.inClusterDrainSeconds,
     });
-    // X-Ray and STS (IRSA) are public AWS endpoints, reached through the NAT gateways: a NetworkPolicy
-    // cannot name AWS prefix lists. DNS is allowed to every pod by the namespace baseline (allow-dns).
-    this.service.allowEgress(kplus.NetworkPolicyIpBlock.anyIpv4(this, 'AwsApis'), [PORTS.https]);
+    // X-Ray and STS (IRSA): their interface endpoints, or the public endpoints before those exist. DNS is
+    // allowed to every pod by the namespace baseline (allow-dns).
+    (props.awsApiCidrs ?? ['0.0.0.0/0']).forEach((cidr, i) =>
+      this.service.allowEgress(i === 0 && cidr === '0.0.0.0/0' ? kplus.NetworkPolicyIpBlock.anyIpv4(this, 'AwsApis') : kplus.NetworkPolicyIpBlock.ipv4(this, `AwsApis${i}`, cidr), [PORTS.https]),
+    );
 
     applyLabels(this.configMap, { ...this.service.selectorLabels, [LABELS.component]: 'telemetry', [LABELS.version]: version });
   }
