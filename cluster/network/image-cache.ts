@@ -12,13 +12,9 @@ export interface ImageCacheProps {
   /** The roles of the nodes that pull through the cache (kubelet pulls with the node role). */
   readonly nodeRoles: readonly iam.IRole[];
   /**
-   * Days an untagged cached image is kept (an upstream tag moved: the cache re-pointed it).
-   * @default 14
-   */
-  readonly untaggedImageDays?: number;
-  /**
-   * Images kept per cached repository, newest first (a few releases back, for a rollback).
-   * @default 20
+   * Images kept per cached repository, newest first (a few releases back, for a rollback); every entry
+   * counts, the platform images of a multi-architecture tag included.
+   * @default 50
    */
   readonly imagesPerRepository?: number;
 }
@@ -31,8 +27,8 @@ export interface ImageCacheProps {
  * a repository creation template.
  *
  * The FIRST pull of an image through the cache needs a NAT route from the pulling subnet when ECR is
- * reached through interface endpoints (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html,
- * "Considerations"); later pulls do not. The private subnets keep their NAT gateways, so this holds here.
+ * reached through interface endpoints (ECR User Guide, "Amazon ECR interface VPC endpoints", considerations:
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html); later pulls do not. The private subnets keep their NAT gateways, so this holds here.
  */
 export class ImageCache extends Construct {
   readonly rule: ecr.CfnPullThroughCacheRule;
@@ -45,9 +41,7 @@ export class ImageCache extends Construct {
     const { prefix } = props;
     const stack = Stack.of(this);
     if (props.nodeRoles.length === 0) throw new Error(`the image cache "${prefix}" has no node roles: nodes could not pull through it`);
-    const untaggedDays = props.untaggedImageDays ?? 14;
-    const keep = props.imagesPerRepository ?? 20;
-    if (!Number.isInteger(untaggedDays) || untaggedDays < 1) throw new Error(`untaggedImageDays must be a whole number of days of at least 1, not ${untaggedDays}`);
+    const keep = props.imagesPerRepository ?? 50;
     if (!Number.isInteger(keep) || keep < 1) throw new Error(`imagesPerRepository must be a whole number of at least 1, not ${keep}`);
 
     // Settings of every repository the cache creates (AWS::ECR::RepositoryCreationTemplate; aws-cdk-lib
@@ -63,16 +57,15 @@ export class ImageCache extends Construct {
       // Nothing pushes into these repositories (the node roles may only import from the upstream), and
       // the charts pin release tags.
       imageTagMutability: 'MUTABLE',
+      // A count, never an age: an image still in use must not expire, or the next node would fetch it
+      // from the upstream again (through NAT, the dependency the cache removes). No rule on untagged
+      // images either: a multi-architecture tag is an image index whose platform images are untagged in
+      // the repository, and expiring one would break the tag. The oldest go first, so what expires is
+      // the releases long replaced.
       lifecyclePolicy: JSON.stringify({
         rules: [
           {
             rulePriority: 1,
-            description: `untagged images after ${untaggedDays} days`,
-            selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: untaggedDays },
-            action: { type: 'expire' },
-          },
-          {
-            rulePriority: 2,
             description: `all but the newest ${keep} images`,
             selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keep },
             action: { type: 'expire' },
