@@ -18,10 +18,11 @@ export type ApiCaller =
   | 'karpenter'
   | 'load-balancer-controller'
   | 'external-secrets'
-  | 'credentials-sync'
+  | 'external-dns'
   | 'ack-rds'
   | 'ack-elasticache'
   | 'cloudwatch-observability'
+  | 'synthetic-shopper'
   | 'carts'
   | 'trace-collector';
 
@@ -45,10 +46,10 @@ export interface InterfaceEndpointSpec {
 /**
  * The interface endpoints of every region, derived from who calls what (callers and reasons below).
  * Not here, and why (these still leave through NAT: docs/architecture.md "Private network"):
- * Route 53 (external-dns), IAM and the Pricing API (Karpenter), Shield and WAF's global calls (the Load
- * Balancer Controller), and git and Helm repositories (Argo CD); EKS Auth, because nothing uses EKS Pod
- * Identity (every role is IRSA, which is STS); KMS, because nothing in the VPC calls it (Secrets Manager,
- * RDS and EBS call KMS on their own side).
+ * Route 53 (external-dns: no interface endpoint), IAM and the Pricing API (Karpenter: us-east-1 only),
+ * WAFv2 (the Load Balancer Controller's web ACL association, every 10 minutes at most), and git and Helm
+ * repositories (Argo CD); EKS Auth, because nothing uses EKS Pod Identity (every role is IRSA, which is
+ * STS); KMS, because nothing in the VPC calls it (Secrets Manager, RDS and EBS call KMS on their own side).
  */
 export const INTERFACE_ENDPOINTS: readonly InterfaceEndpointSpec[] = [
   {
@@ -59,6 +60,7 @@ export const INTERFACE_ENDPOINTS: readonly InterfaceEndpointSpec[] = [
       { who: 'karpenter', why: 'IRSA' },
       { who: 'load-balancer-controller', why: 'IRSA' },
       { who: 'external-secrets', why: 'IRSA' },
+      { who: 'external-dns', why: 'IRSA (its Route 53 calls themselves still leave through NAT)' },
       { who: 'ack-rds', why: 'IRSA' },
       { who: 'ack-elasticache', why: 'IRSA' },
     ],
@@ -69,27 +71,29 @@ export const INTERFACE_ENDPOINTS: readonly InterfaceEndpointSpec[] = [
     service: 'ec2',
     callers: [
       { who: 'vpc-cni', why: 'ipamd: ENIs and secondary addresses for pods' },
-      { who: 'karpenter', why: 'CreateFleet, DescribeInstances, DescribeSubnets, DescribeLaunchTemplates...' },
+      { who: 'karpenter', why: 'DescribeInstanceTypes at start (the process exits if it fails: karpenter-provider-aws v1.14.1 pkg/operator/operator.go:124), CreateFleet, TerminateInstances, Describe*' },
       { who: 'load-balancer-controller', why: 'security groups and subnets of the ALB' },
+      { who: 'cloudwatch-observability', why: 'the CloudWatch agent: DescribeTags and DescribeVolumes for Container Insights' },
     ],
   },
   { service: 'elasticloadbalancing', callers: [{ who: 'load-balancer-controller', why: 'the ALB, its listeners, rules and target groups' }] },
   {
     service: 'eks',
-    callers: [{ who: 'karpenter', why: 'DescribeCluster at start (cluster CIDR and endpoint)' }],
+    // Not at start: that call is skipped when CLUSTER_ENDPOINT is set (operator.go:301-312), as Blueprints sets it.
+    callers: [{ who: 'karpenter', why: 'DescribeCluster once per process, for the service CIDR of AL2023 nodes (pkg/providers/launchtemplate/launchtemplate.go:537-541)' }],
     fullAccessOnly: 'EKS refuses custom endpoint policies: "Service com.amazonaws.<region>.eks only supports the full-access endpoint policy" (awslabs/landing-zone-accelerator-on-aws#224)',
   },
   { service: 'sqs', callers: [{ who: 'karpenter', why: 'interruption queue: ReceiveMessage, DeleteMessage' }] },
-  { service: 'ssm', callers: [{ who: 'karpenter', why: 'GetParameter: the EKS-optimised AMI of the EC2NodeClass alias' }] },
+  { service: 'ssm', callers: [{ who: 'karpenter', why: 'GetParameter: the EKS-optimised AMI of the EC2NodeClass alias (pkg/providers/ssm/provider.go:53, amifamily/al2023.go:47)' }] },
   {
     service: 'secretsmanager',
     callers: [
       { who: 'external-secrets', why: 'GetSecretValue: database and Redis credentials' },
-      { who: 'credentials-sync', why: 'the credentials ExternalSecrets read' },
+      { who: 'synthetic-shopper', why: 'behind CloudFront: the origin-verify header it sends (cluster/synthetic-shopper)' },
     ],
   },
-  { service: 'logs', callers: [{ who: 'cloudwatch-observability', why: 'Container Insights: Fluent Bit and the CloudWatch agent (EMF)' }] },
-  { service: 'monitoring', callers: [{ who: 'cloudwatch-observability', why: 'CloudWatch agent PutMetricData' }] },
+  { service: 'logs', callers: [{ who: 'cloudwatch-observability', why: 'Container Insights: Fluent Bit and the CloudWatch agent (its metrics are EMF log events)' }] },
+  { service: 'monitoring', callers: [{ who: 'synthetic-shopper', why: 'behind CloudFront it runs in the VPC: PutMetricData of its journey metrics' }] },
   { service: 'xray', callers: [{ who: 'trace-collector', why: 'awsxray exporter: PutTraceSegments' }] },
   { service: 'rds', callers: [{ who: 'ack-rds', why: 'DB clusters, instances, global clusters, parameter groups' }] },
   { service: 'elasticache', callers: [{ who: 'ack-elasticache', why: 'replication groups, users, parameter groups' }] },
