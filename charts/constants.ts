@@ -39,6 +39,13 @@ export const WELL_KNOWN = {
   hostname: 'kubernetes.io/hostname',
   namespaceName: 'kubernetes.io/metadata.name',
   irsaRoleArn: 'eks.amazonaws.com/role-arn',
+  /**
+   * "true": the pod identity webhook injects AWS_STS_REGIONAL_ENDPOINTS=regional into the service
+   * account's pods whatever its cluster-wide default (aws/amazon-eks-pod-identity-webhook v0.6.17
+   * pkg/cache/cache.go:238-244; main.go:83 defaults the flag to false), so IRSA's STS call reaches the
+   * region's STS endpoint, i.e. its interface endpoint, and never the global sts.amazonaws.com through NAT.
+   */
+  stsRegionalEndpoints: 'eks.amazonaws.com/sts-regional-endpoints',
   taintNotReady: 'node.kubernetes.io/not-ready',
   taintUnreachable: 'node.kubernetes.io/unreachable',
   podSecurityEnforce: 'pod-security.kubernetes.io/enforce',

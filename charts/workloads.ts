@@ -156,7 +156,7 @@ export function workloadSpecs(
       // role whatever automountServiceAccountToken says (amazon-eks-pod-identity-webhook v0.6.17
       // pkg/handler/handler.go:347-362 builds the aws-iam-token volume; nothing there reads automount).
       // carts never calls the Kubernetes API, so it gets no Kubernetes API token.
-      serviceAccountAnnotations: { [WELL_KNOWN.irsaRoleArn]: out.cartsRoleArn },
+      serviceAccountAnnotations: { [WELL_KNOWN.irsaRoleArn]: out.cartsRoleArn, [WELL_KNOWN.stsRegionalEndpoints]: 'true' },
       env: [
         { name: 'JAVA_OPTS', value: JAVA_OPTS },
         { name: 'AWS_REGION', value: region.name },

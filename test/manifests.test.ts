@@ -272,7 +272,8 @@ describe.each(config.regions.map((r) => r.name))('region %s', (regionName) => {
     expect(checkout.RETAIL_CHECKOUT_PERSISTENCE_REDIS_URL).toBe('rediss://:$(RETAIL_CHECKOUT_REDIS_AUTH_TOKEN)@$(CHECKOUT_REDIS_HOST):6379');
     expect(checkout.RETAIL_CHECKOUT_ENDPOINTS_ORDERS).toBe(serviceUrl('orders', config.namespace));
     const carts = ofKind('ServiceAccount').find((s) => s.metadata.name === 'carts')!;
-    expect(carts.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': out.cartsRoleArn });
+    // Regional STS (the interface endpoint): amazon-eks-pod-identity-webhook v0.6.17 pkg/cache/cache.go:238-244.
+    expect(carts.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': out.cartsRoleArn, 'eks.amazonaws.com/sts-regional-endpoints': 'true' });
     // No Kubernetes API token: IRSA's own projected token does not depend on it (amazon-eks-pod-identity-webhook
     // v0.6.17 pkg/handler/handler.go:347-362 adds the aws-iam-token volume for the role annotation alone).
     expect(carts.automountServiceAccountToken).toBe(false);

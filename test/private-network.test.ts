@@ -93,6 +93,13 @@ describe('which AWS calls go where (charts/aws-api-egress.ts)', () => {
     expect(listed.sort()).toEqual(INTERFACE_ENDPOINTS.map((e) => e.service).sort());
   });
 
+  test.each(regions)('%s: every IRSA service account asks for the regional STS endpoint (so its AssumeRoleWithWebIdentity reaches the interface endpoint)', (region) => {
+    const irsa = all(input, region).filter((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.[WELL_KNOWN.irsaRoleArn]);
+    expect(irsa.map((a) => a.metadata.name).sort()).toEqual(['carts', TRACE_COLLECTOR.name]);
+    // aws/amazon-eks-pod-identity-webhook v0.6.17 pkg/cache/cache.go:238-244 reads exactly this key and value.
+    for (const a of irsa) expect(a.metadata.annotations![WELL_KNOWN.stsRegionalEndpoints]).toBe('true');
+  });
+
   test('interface endpoints only: the endpoint subnets; a gateway endpoint or no endpoints yet: anywhere on 443, with the reason', () => {
     expect(awsApiEgress('trace-collector', network).cidrs).toEqual(network.endpointSubnetCidrs.split(','));
     expect(awsApiEgress('carts', network)).toEqual({ cidrs: [ANY_IPV4], reason: expect.stringContaining('prefix list') });

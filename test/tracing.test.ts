@@ -296,7 +296,7 @@ describe.each(regions)('the trace collector of %s', (region) => {
 
   test('its own ServiceAccount carries the IRSA role from the outputs, and no Kubernetes API token', () => {
     const sa = own('ServiceAccount');
-    expect(sa.metadata.annotations).toEqual({ [WELL_KNOWN.irsaRoleArn]: out.traceCollectorRoleArn });
+    expect(sa.metadata.annotations).toEqual({ [WELL_KNOWN.irsaRoleArn]: out.traceCollectorRoleArn, [WELL_KNOWN.stsRegionalEndpoints]: 'true' });
     expect(sa.automountServiceAccountToken).toBe(false);
     expect(pod.serviceAccountName).toBe(sa.metadata.name);
     expect(pod.automountServiceAccountToken).toBe(false);

@@ -154,7 +154,7 @@ export class TraceCollector extends Construct {
       configFiles: [{ configMapName: name, mountPath: CONFIG_DIRECTORY }],
       // A changed configuration rolls the pods (a mounted ConfigMap changes under running ones unnoticed).
       podAnnotations: { 'securecart/collector-config-sha256': createHash('sha256').update(this.configYaml).digest('hex') },
-      serviceAccountAnnotations: { [WELL_KNOWN.irsaRoleArn]: props.roleArn },
+      serviceAccountAnnotations: { [WELL_KNOWN.irsaRoleArn]: props.roleArn, [WELL_KNOWN.stsRegionalEndpoints]: 'true' },
       // Called in-cluster only: endpoint removal reaches kube-proxy in seconds; then the batch is flushed.
       drainSeconds: SHUTDOWN.inClusterDrainSeconds,
     });
