@@ -61,6 +61,7 @@ export const INTERFACE_ENDPOINTS: readonly InterfaceEndpointSpec[] = [
       { who: 'load-balancer-controller', why: 'IRSA' },
       { who: 'external-secrets', why: 'IRSA' },
       { who: 'external-dns', why: 'IRSA (its Route 53 calls themselves still leave through NAT)' },
+      { who: 'cloudwatch-observability', why: 'IRSA of the CloudWatch agent (aws-sdk-go v1: regional STS only with AWS_STS_REGIONAL_ENDPOINTS=regional, else the global endpoint through NAT)' },
       { who: 'ack-rds', why: 'IRSA' },
       { who: 'ack-elasticache', why: 'IRSA' },
     ],

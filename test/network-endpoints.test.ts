@@ -9,7 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { loadConfig, parseConfig } from '../config/load';
-import { cacheRegistry, GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, PartnerConfig } from '../config/network';
+import { ApiCaller, cacheRegistry, GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, PartnerConfig } from '../config/network';
 import { NETWORK_OUTPUT_KEYS, regionalStackName } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { eksAddOnRegistryAccount, PERIMETER_SIDS } from '../cluster/network/endpoint-policies';
@@ -333,5 +333,44 @@ describe('PartnerEndpoints', () => {
     expect(() => build([partner({ serviceNames: { 'us-west-2': 'com.amazonaws.vpce.us-west-2.vpce-svc-0123456789abcdef0' } })])).toThrow(
       'partner "card-vault" has no endpoint service in us-east-1: add network.partners[].serviceNames.us-east-1',
     );
+  });
+});
+
+describe('STS: every IRSA role the regional stacks create belongs to a caller the catalog lists', () => {
+  // The service accounts the roles trust (their OIDC "sub" condition), and who they are.
+  const SERVICE_ACCOUNT_CALLERS: Record<string, ApiCaller | null> = {
+    'ack-system:rds-chart-sa': 'ack-rds',
+    'ack-system:elasticache-chart-sa': 'ack-elasticache',
+    'amazon-cloudwatch:cloudwatch-agent': 'cloudwatch-observability',
+    'external-dns:external-dns-sa': 'external-dns',
+    'external-secrets:external-secrets-sa': 'external-secrets',
+    'kube-system:aws-load-balancer-controller': 'load-balancer-controller',
+    'kube-system:blueprints-addon-karpenter': 'karpenter',
+    [`${config.namespace}:carts`]: 'carts',
+    [`${config.namespace}:trace-collector`]: 'trace-collector',
+    // Blueprints' Argo CD add-on gives argocd-server a role with no policy: Argo CD calls no AWS API.
+    'argocd:argocd-server': null,
+  };
+
+  test.each(config.regions.map((r) => r.name))('%s', (region) => {
+    const text = JSON.stringify(regional(region).toJSON());
+    const trusted = [...new Set([...text.matchAll(/system:serviceaccount:([a-z0-9-]+):([a-z0-9-]+)/g)].map((m) => `${m[1]}:${m[2]}`))].sort();
+    expect(trusted).toEqual(Object.keys(SERVICE_ACCOUNT_CALLERS).sort());
+    const sts = INTERFACE_ENDPOINTS.find((e) => e.service === 'sts')!.callers.map((c) => c.who);
+    for (const [sa, caller] of Object.entries(SERVICE_ACCOUNT_CALLERS)) {
+      if (caller) expect({ sa, caller, listed: sts.includes(caller) }).toEqual({ sa, caller, listed: true });
+    }
+    // A role without a caller must allow nothing: find it through the CfnJson that holds its "sub".
+    for (const sa of Object.entries(SERVICE_ACCOUNT_CALLERS).filter(([, c]) => c === null).map(([x]) => x)) {
+      const conditions = Object.entries(regional(region).toJSON().Resources as Record<string, any>).filter(([, r]) => JSON.stringify(r.Properties ?? {}).includes(`system:serviceaccount:${sa}`)).map(([id]) => id);
+      expect(conditions).toHaveLength(1);
+      const roles = resourcesOf(regional(region), 'AWS::IAM::Role').filter(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(`"${conditions[0]}"`));
+      expect(roles).toHaveLength(1);
+      const [[roleId, role]] = roles;
+      expect(role.Properties.Policies).toBeUndefined();
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      const attached = resourcesOf(regional(region), 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles ?? []).includes(`"${roleId}"`));
+      expect(attached).toEqual([]);
+    }
   });
 });
