@@ -4,7 +4,9 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
+import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_SECRET_KEY, originVerifySecretName } from '../config/front-door';
+import { cacheRegistry, throughCache } from '../config/network';
 import { regionalStackName } from '../config/outputs';
 import { PlatformConfig, RegionConfig } from '../config/schema';
 import { ackElastiCachePolicy, ackRdsKeyStatement, ackRdsPolicy } from './ack-policies';
@@ -66,6 +68,19 @@ export const VERSIONS = {
 /** The AWS Load Balancer Controller image chart 3.4.0 ships with (its appVersion). */
 export const LOAD_BALANCER_CONTROLLER_IMAGE = { repository: 'public.ecr.aws/eks/aws-load-balancer-controller', tag: 'v3.4.0' } as const;
 
+/**
+ * The add-ons whose images are on Amazon ECR Public, by the add-on id Blueprints provisions them under,
+ * with the chart value that names the repository and its default. Only the repository is overridden:
+ * tag and digest stay the chart's (karpenter-provider-aws v1.14.1 charts/karpenter/values.yaml:127 and
+ * templates/_helpers.tpl:70-76 `repository:tag@digest`; rds-controller v1.11.1 and elasticache-controller
+ * v1.8.0 helm/values.yaml:6 and helm/templates/deployment.yaml:103 `repository:tag`).
+ */
+export const PUBLIC_ECR_ADD_ON_IMAGES = {
+  karpenter: { repository: 'public.ecr.aws/karpenter/controller', value: (repository: string) => ({ controller: { image: { repository } } }) },
+  'ack-rds': { repository: 'public.ecr.aws/aws-controllers-k8s/rds-controller', value: (repository: string) => ({ image: { repository } }) },
+  'ack-elasticache': { repository: 'public.ecr.aws/aws-controllers-k8s/elasticache-controller', value: (repository: string) => ({ image: { repository } }) },
+} as const;
+
 export interface RegionalStack {
   readonly stack: blueprints.EksBlueprint;
   readonly prerequisites: RegionalPrerequisites;
@@ -80,6 +95,13 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   const name = clusterName(config, region.name);
   const k8sVersion = VERSIONS.kubernetes[config.kubernetesVersion];
   const secretArns = `arn:aws:secretsmanager:${region.name}:${config.accountId}:secret:${secretPrefix(config)}*`;
+  // Add-on images from ECR Public come through the region's pull-through cache when it is on
+  // (config network.pullThroughCache; cluster/network/image-cache.ts): a node replacing a controller's
+  // pod in a zone whose NAT gateway is down still starts it. The cache rule and the node roles' right to
+  // import are in this stack; the charts are installed after them (below).
+  const imageRegistry = config.network.pullThroughCache.enabled ? cacheRegistry(config.accountId, region.name, config.network.pullThroughCache.prefix) : undefined;
+  const cachedImage = (id: keyof typeof PUBLIC_ECR_ADD_ON_IMAGES) =>
+    imageRegistry ? PUBLIC_ECR_ADD_ON_IMAGES[id].value(throughCache(PUBLIC_ECR_ADD_ON_IMAGES[id].repository, imageRegistry)) : {};
 
   const clusterProvider = new blueprints.GenericClusterProvider({
     version: k8sVersion,
@@ -127,7 +149,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
       // needs authenticated pulls and does not publish every 3.x release; the chart's own default, the
       // one upstream releases and tests, is public ECR (aws/eks-charts stable/aws-load-balancer-controller
       // values.yaml at chart 3.4.0: public.ecr.aws/eks/aws-load-balancer-controller, tag v3.4.0).
-      values: { image: { repository: LOAD_BALANCER_CONTROLLER_IMAGE.repository, tag: LOAD_BALANCER_CONTROLLER_IMAGE.tag }, ...loadBalancerControllerValues() },
+      values: { image: { repository: throughCache(LOAD_BALANCER_CONTROLLER_IMAGE.repository, imageRegistry), tag: LOAD_BALANCER_CONTROLLER_IMAGE.tag }, ...loadBalancerControllerValues() },
     }),
     new blueprints.addons.MetricsServerAddOn({ version: VERSIONS.metricsServer, values: metricsServerValues() }),
     new DeschedulerAddOn({ version: VERSIONS.descheduler, namespaces: [config.namespace], values: deschedulerValues() }),
@@ -138,7 +160,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     new blueprints.addons.KarpenterV1AddOn({
       version: VERSIONS.karpenter,
       interruptionHandling: true,
-      values: karpenterValues(),
+      values: { ...karpenterValues(), ...cachedImage('karpenter') },
       // No nodePoolSpec or ec2NodeClassSpec: the NodePools are in the charts (charts/platform-chart.ts),
       // so an impaired zone leaves them with one git change, and the EC2NodeClass is added below.
     }),
@@ -180,7 +202,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
       id: 'ack-rds',
       serviceName: blueprints.AckServiceName.RDS,
       version: VERSIONS.ackRds,
-      values: ackValues(),
+      values: { ...ackValues(), ...cachedImage('ack-rds') },
       managedPolicyName: '',
       inlinePolicyStatements: ackRdsPolicy(config, region),
     }),
@@ -190,7 +212,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
       // Shares ack-system with the RDS controller, which creates it.
       createNamespace: false,
       version: VERSIONS.ackElastiCache,
-      values: ackValues(),
+      values: { ...ackValues(), ...cachedImage('ack-elasticache') },
       managedPolicyName: '',
       inlinePolicyStatements: ackElastiCachePolicy(config, region),
     }),
@@ -245,7 +267,8 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
   const clusterInfo = stack.getClusterInfo();
   const prerequisites = new RegionalPrerequisites(stack, 'Prerequisites', { config, region, cluster: clusterInfo.cluster, vpc: clusterInfo.cluster.vpc });
   // VPC endpoints, the image cache and partners' PrivateLink endpoints (config network, cluster/network).
-  new RegionalNetwork(stack, 'Network', { config, region, vpc: clusterInfo.cluster.vpc, nodeRoles: clusterNodeRoles(stack) });
+  const network = new RegionalNetwork(stack, 'Network', { config, region, vpc: clusterInfo.cluster.vpc, nodeRoles: clusterNodeRoles(stack) });
+  if (network.imageCache) addOnsPullThroughCache(stack, network.imageCache);
   // The key exists only now; the add-on created the controller's inline policy during the build.
   const rdsPolicy = stack.node.tryFindChild('rds-chart-inline-policy');
   if (!(rdsPolicy instanceof iam.Policy)) throw new Error('the ACK RDS add-on no longer creates "rds-chart-inline-policy": review the database key grant');
@@ -286,6 +309,21 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
     alertTopicKey: alarms.topicKey,
   });
   return { stack, prerequisites, backups };
+}
+
+/**
+ * The add-ons whose images come through the pull-through cache are installed once the cache rule and
+ * the node roles' right to import into it exist: before that, their pods' first pull would fail (and
+ * retry with back-off) instead of creating the cached repository.
+ */
+function addOnsPullThroughCache(stack: blueprints.EksBlueprint, cache: Construct): void {
+  const info = stack.getClusterInfo();
+  const ids = [blueprints.addons.AwsLoadBalancerControllerAddOn.name, blueprints.addons.KarpenterV1AddOn.name, ...Object.keys(PUBLIC_ECR_ADD_ON_IMAGES).filter((id) => id !== 'karpenter')];
+  for (const id of ids) {
+    const addOn = info.getProvisionedAddOn(id);
+    if (!addOn) throw new Error(`the add-on "${id}" is not provisioned under that id: review addOnsPullThroughCache`);
+    addOn.node.addDependency(cache);
+  }
 }
 
 /**

@@ -18,6 +18,7 @@ import { rootApplication } from '../charts/gitops';
 import { ARGOCD_INSTALL_TIMEOUT, LOAD_BALANCER_CONTROLLER_IMAGE, VERSIONS } from '../cluster/regional-stack';
 import { CHART_VALUE_KEYS } from '../cluster/upstream/chart-values';
 import CHART_VALUE_PATHS from '../cluster/upstream/chart-value-paths.json';
+import { cacheRegistry } from '../config/network';
 import { ackValues, argoCdValues, coreDnsConfiguration, deschedulerValues, externalSecretsValues, karpenterValues, kedaValues, loadBalancerControllerValues, metricsServerValues } from '../cluster/addons/high-availability';
 import { PLATFORM_COMPONENTS, PLATFORM_EVICTION_SECONDS, platformComponent } from '../config/platform-components';
 import { HPA_HEALTH } from '../cluster/addons/gitops-bootstrap/health-checks';
@@ -231,9 +232,11 @@ describe.each(config.regions.map((r) => r.name))('regional stack %s', (regionNam
     expect(bootstrap.DependsOn).toContain(kedaId);
   });
 
-  test('the load balancer controller pulls the image its chart version ships, from public ECR', () => {
+  test('the load balancer controller pulls the image its chart version ships, from public ECR through the region’s cache', () => {
     const values = JSON.parse(untokenised(helmCharts(t())['aws-load-balancer-controller'].Values));
-    expect(values.image).toEqual({ repository: 'public.ecr.aws/eks/aws-load-balancer-controller', tag: `v${VERSIONS.awsLoadBalancerController}` });
+    expect(LOAD_BALANCER_CONTROLLER_IMAGE.repository).toBe('public.ecr.aws/eks/aws-load-balancer-controller');
+    // public.ecr.aws/<path> under the pull-through cache's prefix (config/network.ts throughCache).
+    expect(values.image).toEqual({ repository: `${cacheRegistry(config.accountId, regionName, config.network.pullThroughCache.prefix)}/eks/aws-load-balancer-controller`, tag: `v${VERSIONS.awsLoadBalancerController}` });
     expect(LOAD_BALANCER_CONTROLLER_IMAGE.tag).toBe(`v${VERSIONS.awsLoadBalancerController}`);
   });
 

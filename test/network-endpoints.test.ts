@@ -374,3 +374,41 @@ describe('STS: every IRSA role the regional stacks create belongs to a caller th
     }
   });
 });
+
+describe('add-on images from ECR Public come through the cache too (Karpenter, the Load Balancer Controller, ACK)', () => {
+  const helmValues = (t: Template, release: string): string => {
+    const charts = resourcesOf(t, 'Custom::AWSCDK-EKS-HelmChart').filter(([, r]) => r.Properties.Release === release);
+    expect(charts).toHaveLength(1);
+    return JSON.stringify(charts[0][1].Properties.Values);
+  };
+  // Release names Blueprints 1.19.0 gives the charts, and the repository each chart's values name.
+  const RELEASES: Record<string, string> = {
+    karpenter: 'karpenter/controller',
+    'aws-load-balancer-controller': 'eks/aws-load-balancer-controller',
+    'rds-chart': 'aws-controllers-k8s/rds-controller',
+    'elasticache-chart': 'aws-controllers-k8s/elasticache-controller',
+  };
+
+  test.each(config.regions.map((r) => r.name))('%s: the region’s cache, and each chart installed after the cache rule and the node roles’ import right', (region) => {
+    const t = regional(region);
+    const registry = cacheRegistry(account, region, config.network.pullThroughCache.prefix);
+    const [[ruleId]] = resourcesOf(t, 'AWS::ECR::PullThroughCacheRule');
+    const policies = resourcesOf(t, 'AWS::IAM::Policy').filter(([, r]) => JSON.stringify(r.Properties.PolicyDocument).includes('ecr:BatchImportUpstreamImage')).map(([id]) => id);
+    for (const [release, path] of Object.entries(RELEASES)) {
+      const values = helmValues(t, release);
+      expect({ release, cached: values.includes(`${registry}/${path}`), publicLeft: values.includes('public.ecr.aws') }).toEqual({ release, cached: true, publicLeft: false });
+      const [[, chart]] = resourcesOf(t, 'Custom::AWSCDK-EKS-HelmChart').filter(([, r]) => r.Properties.Release === release);
+      expect(chart.DependsOn).toEqual(expect.arrayContaining([ruleId, ...policies]));
+    }
+  });
+
+  test('with the cache off, the charts keep their public repositories', () => {
+    const t = variantTemplates[regionalStackName(variant.name, variant.regions[0].name)];
+    for (const [release, path] of Object.entries(RELEASES)) {
+      const values = helmValues(t, release);
+      expect(values.includes('dkr.ecr')).toBe(false);
+      // Karpenter and ACK keep their charts' defaults (no repository value); the controller's is set explicitly.
+      if (release === 'aws-load-balancer-controller') expect(values).toContain(`public.ecr.aws/${path}`);
+    }
+  });
+});
