@@ -133,6 +133,37 @@ function interfaceEndpointsOf(caller: ApiCaller): string[] {
   return INTERFACE_ENDPOINTS.filter((e) => e.callers.some((c) => c.who === caller)).map((e) => e.service);
 }
 
+/** A flow that still leaves through a NAT gateway, and what stops while its zone's NAT gateway is down. */
+export interface NatFlow {
+  /** Who makes it (as the architecture doc's table names it). */
+  readonly who: string;
+  /** What it reaches. */
+  readonly what: string;
+  /** Why no endpoint carries it. */
+  readonly why: string;
+  /** What waits while the NAT gateway of the zone it runs in is down (the other zones' are not). */
+  readonly whenNatFails: string;
+}
+
+/**
+ * What still needs the NAT gateways once the endpoints exist (docs/architecture.md "Private network";
+ * the resilience report's "A zone's NAT gateway fails"). None of it is on the shop's serving path.
+ * Sources: karpenter-provider-aws v1.14.1 (pkg/providers/instanceprofile/instanceprofile.go:85,122;
+ * pkg/providers/pricing/pricing.go:114-127,300; nodeclass/instanceprofile.go:71-75), aws-load-balancer-controller
+ * v3.4.0 (pkg/deploy/wafv2/web_acl_association_manager.go:13,59,94), external-dns v0.21.0
+ * (provider/aws/aws.go:336: the global route53.amazonaws.com), the ECR User Guide (first pull through the cache).
+ */
+export const NAT_FLOWS: readonly NatFlow[] = [
+  { who: 'Argo CD', what: 'git and Helm repositories', why: 'on the internet', whenNatFails: 'syncs wait if every repo-server replica runs in that zone; what is applied keeps running' },
+  { who: 'external-dns', what: 'Route 53', why: 'Route 53\'s API has no interface endpoint in the commercial regions', whenNatFails: 'record changes wait if its pod runs in that zone; the records keep answering' },
+  { who: 'Karpenter', what: 'IAM (instance profiles) and the Pricing API', why: 'their endpoints exist in us-east-1 only', whenNatFails: 'a new EC2NodeClass or role change waits; existing NodeClasses stay Ready and launch, with built-in on-demand prices' },
+  { who: 'Load Balancer Controller', what: 'WAFv2 (the web ACL association)', why: 'not in the catalog (it has an endpoint)', whenNatFails: 'a new ALB gets its web ACL late; existing ALBs keep theirs' },
+  { who: 'the first pull of a new image tag through the cache', what: 'the upstream registry, through ECR', why: 'ECR needs a NAT route for a first pull from a VPC that reaches it through interface endpoints', whenNatFails: 'a tag never pulled before cannot start in that zone; warm tags before rolling them out' },
+  { who: 'Argo CD, External Secrets, KEDA, external-dns, metrics-server, the descheduler (images)', what: 'quay.io, ghcr.io, registry.k8s.io', why: 'those registries are not cached', whenNatFails: 'a replica moved to a new node in that zone cannot start; the replicas in the other zones keep running' },
+  { who: 'Session Manager', what: 'ssmmessages, ec2messages', why: 'no endpoints: nobody is meant to shell into nodes', whenNatFails: 'no sessions to nodes in that zone' },
+  { who: 'the synthetic shopper behind CloudFront', what: 'the public hostname', why: 'it probes from the NAT addresses the ALB admits', whenNatFails: 'its runs in that zone fail: its alarm pages (the region looks worse than it is)' },
+];
+
 /** A VPC endpoint service name of a partner: com.amazonaws.vpce.<region>.vpce-svc-<17 hex digits>. */
 const PARTNER_SERVICE = /^com\.amazonaws\.vpce\.([a-z]{2}(-[a-z]+)+-\d)\.vpce-svc-[0-9a-f]{17}$/;
 const NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;

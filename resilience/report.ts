@@ -20,6 +20,7 @@ import { launchableZones } from '../config/karpenter';
 export { FIGURES } from './figures';
 import { evictionsAllowed, scaleOut, zoneDistribution, ZoneSpread } from './capacity';
 import { PeakRegionInput, renderedAutoscaler, ScheduledPeak, scheduledPeaks, scheduledPeakViolations } from './schedules';
+import { NatLossRow, natLossMarkdown, natLossRows } from './nat-loss';
 
 /** A rendered object, as much of it as the report reads. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -90,6 +91,8 @@ export interface ResilienceReport {
   readonly regionSwitch: SwitchModel[];
   /** Each schedule's window per region: the raised floors and what an AZ loss in it leaves (resilience/schedules.ts). */
   readonly scheduledPeaks: ScheduledPeak[];
+  /** Per region: each flow out of the VPC and what a zone's NAT gateway failure does to it (resilience/nat-loss.ts). */
+  readonly natLoss: Record<string, NatLossRow[]>;
   readonly markdown: string;
 }
 
@@ -412,8 +415,9 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
         .join(', ')}; the slowest step is the one to shorten, or raise the budget`,
     );
   }
-  const markdown = renderMarkdown(config, { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy, regionSwitch, scheduledPeaks: scheduled });
-  return { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy, regionSwitch, scheduledPeaks: scheduled, markdown };
+  const natLoss = Object.fromEntries(config.regions.map((r) => [r.name, natLossRows(r.name, rendered[r.name], config.namespace, config.network.partners, config.network.pullThroughCache.enabled)]));
+  const markdown = renderMarkdown(config, { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy, regionSwitch, scheduledPeaks: scheduled, natLoss });
+  return { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy, regionSwitch, scheduledPeaks: scheduled, natLoss, markdown };
 }
 
 function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markdown'>): string {
@@ -453,6 +457,7 @@ function renderMarkdown(config: PlatformConfig, r: Omit<ResilienceReport, 'markd
     '',
     ...zoneLossMarkdown(config, r),
     ...scheduledPeaksMarkdown(config, r.scheduledPeaks),
+    ...natLossMarkdown(config.primaryRegion, r.natLoss),
     '## Losing the primary region',
     '',
     ...frontDoorMarkdown(config, r),
