@@ -71,7 +71,7 @@ const EXCEPTIONS: Record<string, string[]> = {
   'ecr.dkr': [PERIMETER_SIDS.eksAddOnImages],
   ec2: [PERIMETER_SIDS.awsAmis],
   ssm: [PERIMETER_SIDS.awsParameters],
-  s3: [PERIMETER_SIDS.ecrLayers, PERIMETER_SIDS.cfnResponses],
+  s3: [PERIMETER_SIDS.ecrLayers, PERIMETER_SIDS.cfnResponses, PERIMETER_SIDS.kubernetesRegistryLayers],
 };
 
 describe.each(config.regions.map((r) => [r.name, r] as const))('the private network in %s', (regionName, region) => {
@@ -139,7 +139,7 @@ describe.each(config.regions.map((r) => [r.name, r] as const))('the private netw
       // Only the base statement may name every action.
       if (s.Sid !== PERIMETER_SIDS.account) expect(s.Action).not.toBe('*');
       // Principal "*" without this account in a condition: only the two AWS-owned S3 buckets below.
-      if (!accountConditioned(s)) expect([PERIMETER_SIDS.ecrLayers, PERIMETER_SIDS.cfnResponses]).toContain(s.Sid);
+      if (!accountConditioned(s)) expect([PERIMETER_SIDS.ecrLayers, PERIMETER_SIDS.cfnResponses, PERIMETER_SIDS.kubernetesRegistryLayers]).toContain(s.Sid);
     }
   });
 
@@ -187,6 +187,8 @@ describe.each(config.regions.map((r) => [r.name, r] as const))('the private netw
 
   test("S3: reading ECR's layer bucket and answering CloudFormation, each limited to the one action on AWS's own buckets", () => {
     expect(statement('s3', PERIMETER_SIDS.ecrLayers)).toEqual({ Sid: PERIMETER_SIDS.ecrLayers, Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::prod-${regionName}-starport-layer-bucket/*` });
+    // registry.k8s.io's redirect for clients in AWS (external-dns, metrics-server, descheduler images).
+    expect(statement('s3', PERIMETER_SIDS.kubernetesRegistryLayers)).toEqual({ Sid: PERIMETER_SIDS.kubernetesRegistryLayers, Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::prod-registry-k8s-io-${regionName}/*` });
     expect(statement('s3', PERIMETER_SIDS.cfnResponses)).toEqual({
       Sid: PERIMETER_SIDS.cfnResponses,
       Effect: 'Allow',

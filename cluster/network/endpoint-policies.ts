@@ -40,6 +40,8 @@ export const PERIMETER_SIDS = {
   ecrLayers: 'EcrImageLayersFromAwsBucket',
   /** s3: custom resources in the VPC answer CloudFormation through its presigned URLs. */
   cfnResponses: 'CloudFormationCustomResourceResponses',
+  /** s3: registry.k8s.io sends clients in AWS to image layers in the Kubernetes project's bucket of their region. */
+  kubernetesRegistryLayers: 'KubernetesRegistryImageLayers',
 } as const;
 
 /** The base statement: Principal "*" limited, by both conditions, to this account on both sides. */
@@ -174,6 +176,19 @@ export function gatewayEndpointPolicy(service: GatewayEndpointService, scope: Pe
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:PutObject'],
       resources: [`arn:aws:s3:::cloudformation-custom-resource-response-${region.replace(/-/g, '')}/*`, `arn:aws:s3:::cloudformation-waitcondition-${region}/*`],
+    }),
+    // registry.k8s.io (external-dns, metrics-server and the descheduler come from it) answers a blob
+    // request from an AWS address with a redirect to the Kubernetes project's public bucket of that
+    // region, prod-registry-k8s-io-<region> (kubernetes/registry.k8s.io cmd/archeio, the AWS region to
+    // S3 URL mapping; kubernetes/k8s.io#3693 "Use prod buckets"): an anonymous read, of a bucket that is
+    // neither ours nor AWS's, which the gateway route now carries (a VPC endpoint policy blocking it made
+    // pulls fail with 403: prometheus-community/helm-charts#2421). Limited to reading that one bucket;
+    // another region's bucket is not reached through this endpoint.
+    new iam.PolicyStatement({
+      sid: PERIMETER_SIDS.kubernetesRegistryLayers,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:GetObject'],
+      resources: [`arn:aws:s3:::prod-registry-k8s-io-${region}/*`],
     }),
   ];
 }
