@@ -32,8 +32,11 @@ export type ShopApiCaller = Extract<ApiCaller, 'carts' | 'trace-collector'>;
 export interface InterfaceEndpointSpec {
   /** The service's suffix in `com.amazonaws.<region>.<suffix>`. */
   readonly service: string;
-  /** Who calls it, and why (each from the caller's own source or chart). */
-  readonly callers: ReadonlyArray<{ readonly who: ApiCaller; readonly why: string }>;
+  /**
+   * Who calls it, and why (each from the caller's own source or chart); `unverified` says what could
+   * keep the call off the endpoint, to be checked on the first deploy.
+   */
+  readonly callers: ReadonlyArray<{ readonly who: ApiCaller; readonly why: string; readonly unverified?: string }>;
   /**
    * Why the endpoint keeps AWS's full-access policy: set only for services that refuse any other
    * ("Service ... only supports the full-access endpoint policy"). Every other endpoint gets this
@@ -61,7 +64,11 @@ export const INTERFACE_ENDPOINTS: readonly InterfaceEndpointSpec[] = [
       { who: 'load-balancer-controller', why: 'IRSA' },
       { who: 'external-secrets', why: 'IRSA' },
       { who: 'external-dns', why: 'IRSA (its Route 53 calls themselves still leave through NAT)' },
-      { who: 'cloudwatch-observability', why: 'IRSA of the CloudWatch agent (aws-sdk-go v1: regional STS only with AWS_STS_REGIONAL_ENDPOINTS=regional, else the global endpoint through NAT)' },
+      {
+        who: 'cloudwatch-observability',
+        why: 'IRSA of the CloudWatch agent',
+        unverified: 'its aws-sdk-go v1 reaches the regional STS endpoint only if EKS injects AWS_STS_REGIONAL_ENDPOINTS=regional; else the global one, through NAT, and its new credentials wait',
+      },
       { who: 'ack-rds', why: 'IRSA' },
       { who: 'ack-elasticache', why: 'IRSA' },
     ],
@@ -143,6 +150,10 @@ export interface NatFlow {
   readonly why: string;
   /** What waits while the NAT gateway of the zone it runs in is down (the other zones' are not). */
   readonly whenNatFails: string;
+  /** On the shop's serving path or what decides its failover (the region's health). */
+  readonly servingPath: boolean;
+  /** Only with this front door (edge.frontDoor). @default every front door */
+  readonly frontDoor?: 'cloudfront';
 }
 
 /**
@@ -154,14 +165,21 @@ export interface NatFlow {
  * (provider/aws/aws.go:336: the global route53.amazonaws.com), the ECR User Guide (first pull through the cache).
  */
 export const NAT_FLOWS: readonly NatFlow[] = [
-  { who: 'Argo CD', what: 'git and Helm repositories', why: 'on the internet', whenNatFails: 'syncs wait if every repo-server replica runs in that zone; what is applied keeps running' },
-  { who: 'external-dns', what: 'Route 53', why: 'Route 53\'s API has no interface endpoint in the commercial regions', whenNatFails: 'record changes wait if its pod runs in that zone; the records keep answering' },
-  { who: 'Karpenter', what: 'IAM (instance profiles) and the Pricing API', why: 'their endpoints exist in us-east-1 only', whenNatFails: 'a new EC2NodeClass or role change waits; existing NodeClasses stay Ready and launch, with built-in on-demand prices' },
-  { who: 'Load Balancer Controller', what: 'WAFv2 (the web ACL association)', why: 'not in the catalog (it has an endpoint)', whenNatFails: 'a new ALB gets its web ACL late; existing ALBs keep theirs' },
-  { who: 'the first pull of a new image tag through the cache', what: 'the upstream registry, through ECR', why: 'ECR needs a NAT route for a first pull from a VPC that reaches it through interface endpoints', whenNatFails: 'a tag never pulled before cannot start in that zone; warm tags before rolling them out' },
-  { who: 'Argo CD, External Secrets, KEDA, external-dns, metrics-server, the descheduler (images)', what: 'quay.io, ghcr.io, registry.k8s.io', why: 'those registries are not cached', whenNatFails: 'a replica moved to a new node in that zone cannot start; the replicas in the other zones keep running' },
-  { who: 'Session Manager', what: 'ssmmessages, ec2messages', why: 'no endpoints: nobody is meant to shell into nodes', whenNatFails: 'no sessions to nodes in that zone' },
-  { who: 'the synthetic shopper behind CloudFront', what: 'the public hostname', why: 'it probes from the NAT addresses the ALB admits', whenNatFails: 'its runs in that zone fail: its alarm pages (the region looks worse than it is)' },
+  { who: 'Argo CD', what: 'git and Helm repositories', why: 'on the internet', whenNatFails: 'syncs wait if every repo-server replica runs in that zone; what is applied keeps running', servingPath: false },
+  { who: 'external-dns', what: 'Route 53', why: 'Route 53\'s API has no interface endpoint in the commercial regions', whenNatFails: 'record changes wait if its pod runs in that zone; the records keep answering', servingPath: false },
+  { who: 'Karpenter', what: 'IAM (instance profiles) and the Pricing API', why: 'their endpoints exist in us-east-1 only', whenNatFails: 'a new EC2NodeClass or role change waits; existing NodeClasses stay Ready and launch, with built-in on-demand prices', servingPath: false },
+  { who: 'Load Balancer Controller', what: 'WAFv2 (the web ACL association)', why: 'not in the catalog (it has an endpoint)', whenNatFails: 'a new ALB gets its web ACL late; existing ALBs keep theirs', servingPath: false },
+  { who: 'the first pull of a new image tag through the cache', what: 'the upstream registry, through ECR', why: 'ECR needs a NAT route for a first pull from a VPC that reaches it through interface endpoints', whenNatFails: 'a tag never pulled before cannot start in that zone; warm tags before rolling them out', servingPath: false },
+  { who: 'Argo CD, External Secrets, KEDA, external-dns, metrics-server, the descheduler (images)', what: 'quay.io, ghcr.io, registry.k8s.io (its layers: the S3 gateway endpoint)', why: 'those registries are not cached', whenNatFails: 'a replica moved to a new node in that zone cannot start; the replicas in the other zones keep running (metrics-server\'s keep the HPAs\' metrics)', servingPath: false },
+  { who: 'Session Manager', what: 'ssmmessages, ec2messages', why: 'no endpoints: nobody is meant to shell into nodes', whenNatFails: 'no sessions to nodes in that zone', servingPath: false },
+  {
+    who: 'the synthetic shopper behind CloudFront',
+    what: 'the public hostname',
+    why: 'it probes from the NAT addresses the ALB admits',
+    whenNatFails: "its runs from that zone fail; dns.syntheticShopper.failedRuns of them set its alarm, which the region's Route 53 health check follows (cluster/health-stack.ts): one zone's NAT gateway can fail the region over",
+    servingPath: true,
+    frontDoor: 'cloudfront',
+  },
 ];
 
 /** A VPC endpoint service name of a partner: com.amazonaws.vpce.<region>.vpce-svc-<17 hex digits>. */
@@ -265,9 +283,20 @@ export function throughCache(image: string, registry: string | undefined): strin
   return `${registry}/${image.slice(UPSTREAM_REGISTRY.length + 1)}`;
 }
 
-/** The Transit Gateway's Amazon-side ASN of the i-th region (private range, one per region: Direct Connect needs them distinct). */
+/**
+ * The first Transit Gateway ASN: a private ASN (64512-65534) that is neither a Transit Gateway's nor a
+ * Direct Connect gateway's default (both 64512: a Direct Connect gateway refuses to associate with a
+ * Transit Gateway of its own ASN, https://docs.aws.amazon.com/directconnect/latest/UserGuide/direct-connect-transit-gateways.html).
+ */
+export const TRANSIT_ASN_BASE = 64600;
+
+/**
+ * The Transit Gateway's Amazon-side ASN of the i-th region: one per region, distinct (BGP over Direct
+ * Connect and VPN needs them so). Bound to the regions' order: an ASN is fixed once the gateway exists
+ * (changing it replaces the gateway), so regions are appended, never reordered.
+ */
 export function transitAsn(regionIndex: number): number {
-  return 64512 + regionIndex;
+  return TRANSIT_ASN_BASE + regionIndex;
 }
 
 /** Cross-field rules: a partner service per region and in that region; on-premises CIDRs disjoint from the VPCs. */
@@ -296,6 +325,9 @@ export function checkNetwork(
   const onPrem = c.network.transit.onPremises;
   if (onPrem) {
     if (!c.network.transit.enabled) ctx.addIssue({ code: 'custom', path: ['network', 'transit', 'onPremises'], message: 'needs the Transit Gateways: set network.transit.enabled to true, or remove onPremises' });
+    if (onPrem.vpn && c.regions.some((_, i) => transitAsn(i) === onPrem.vpn!.bgpAsn)) {
+      ctx.addIssue({ code: 'custom', path: ['network', 'transit', 'onPremises', 'vpn', 'bgpAsn'], message: `${onPrem.vpn.bgpAsn} is a Transit Gateway's own ASN (${c.regions.map((_, i) => transitAsn(i)).join(', ')}): BGP needs the on-premises side to use another` });
+    }
     if (!onPrem.vpn && !onPrem.directConnectGatewayId) ctx.addIssue({ code: 'custom', path: ['network', 'transit', 'onPremises'], message: 'has neither vpn nor directConnectGatewayId: add the link the on-premises network uses, or remove onPremises' });
     onPrem.cidrs.forEach((cidr, i) => {
       for (const r of c.regions) {

@@ -1,3 +1,4 @@
+import { TRANSIT_ASN_BASE, transitAsn } from '../config/network';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
@@ -286,6 +287,17 @@ describe('bad network config is refused with the field and the fix', () => {
   test('on premises without the Transit Gateways', () => {
     const problems = problemsOf(withChange((c) => (c.network.transit = { enabled: false, onPremises: { cidrs: ['192.168.0.0/16'], vpn: { customerGatewayIp: '203.0.113.10', bgpAsn: 65000 } } })));
     expect(problems).toEqual(['network.transit.onPremises: needs the Transit Gateways: set network.transit.enabled to true, or remove onPremises']);
+  });
+
+  test('a VPN whose BGP ASN is a Transit Gateway’s own', () => {
+    const problems = problemsOf(withChange((c) => (c.network.transit.onPremises = { cidrs: ['192.168.0.0/16'], vpn: { customerGatewayIp: '203.0.113.10', bgpAsn: transitAsn(1) } })));
+    expect(problems).toEqual([`network.transit.onPremises.vpn.bgpAsn: ${transitAsn(1)} is a Transit Gateway's own ASN (${transitAsn(0)}, ${transitAsn(1)}): BGP needs the on-premises side to use another`]);
+  });
+
+  test('the Transit Gateways’ ASNs avoid the Transit Gateway and Direct Connect gateway default, 64512', () => {
+    expect(transitAsn(0)).toBe(TRANSIT_ASN_BASE);
+    expect(TRANSIT_ASN_BASE).toBeGreaterThan(64512);
+    expect(transitAsn(9)).toBeLessThanOrEqual(65534);
   });
 
   test('on premises with neither a VPN nor Direct Connect', () => {
