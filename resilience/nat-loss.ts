@@ -35,7 +35,7 @@ function fromRegionEcr(image: string, region: string): boolean {
  * The flows of one region and how each fares when a zone's NAT gateway fails: the shop's images (as
  * rendered), its AWS calls and partners, the platform's AWS calls (the endpoint catalog), and NAT_FLOWS.
  */
-export function natLossRows(region: string, objects: readonly RenderedObject[], namespace: string, partners: readonly PartnerConfig[], addOnsCached: boolean): NatLossRow[] {
+export function natLossRows(region: string, objects: readonly RenderedObject[], namespace: string, partners: readonly PartnerConfig[], addOnsCached: boolean, frontDoor: string): NatLossRow[] {
   const rows: NatLossRow[] = [];
   // Karpenter's own image decides whether nodes launch at all once its pod has to move.
   rows.push({
@@ -65,17 +65,31 @@ export function natLossRows(region: string, objects: readonly RenderedObject[], 
   for (const p of partners) rows.push({ who: p.clients.join(', '), what: `partner ${p.name}`, route: 'PrivateLink', whenNatFails: UNAFFECTED, servingPath: true });
   // The platform's own calls through interface endpoints, by caller (the shop's are above).
   const shop = new Set<string>(Object.keys(SHOP_AWS_CALLS));
-  const byCaller = new Map<string, string[]>();
-  for (const e of INTERFACE_ENDPOINTS) for (const c of e.callers) if (!shop.has(c.who)) byCaller.set(c.who, [...(byCaller.get(c.who) ?? []), e.service]);
-  for (const [who, services] of byCaller) {
-    rows.push({ who, what: services.join(', '), route: 'interface endpoint', whenNatFails: UNAFFECTED, servingPath: who === 'karpenter' || who === 'nodes' || who === 'vpc-cni' });
+  const byCaller = new Map<string, { services: string[]; unverified: string[] }>();
+  for (const e of INTERFACE_ENDPOINTS) {
+    for (const c of e.callers) {
+      if (shop.has(c.who)) continue;
+      const entry = byCaller.get(c.who) ?? { services: [], unverified: [] };
+      entry.services.push(e.service);
+      if (c.unverified) entry.unverified.push(`${e.service}: ${c.unverified}`);
+      byCaller.set(c.who, entry);
+    }
+  }
+  for (const [who, { services, unverified }] of byCaller) {
+    rows.push({
+      who,
+      what: services.join(', '),
+      route: 'interface endpoint',
+      whenNatFails: unverified.length ? `${UNAFFECTED}, to be checked on the first deploy (${unverified.join('; ')})` : UNAFFECTED,
+      servingPath: who === 'karpenter' || who === 'nodes' || who === 'vpc-cni',
+    });
   }
   if (GATEWAY_ENDPOINTS.includes('s3')) rows.push({ who: 'nodes', what: 'image layers (S3)', route: 'gateway endpoint', whenNatFails: UNAFFECTED, servingPath: true });
-  for (const f of NAT_FLOWS) rows.push({ who: f.who, what: f.what, route: 'NAT', whenNatFails: f.whenNatFails, servingPath: false });
+  for (const f of NAT_FLOWS.filter((x) => !x.frontDoor || x.frontDoor === frontDoor)) rows.push({ who: f.who, what: f.what, route: 'NAT', whenNatFails: f.whenNatFails, servingPath: f.servingPath });
   return rows;
 }
 
-/** The rows on the serving path that need NAT: none, once the region's images come through the cache. */
+/** The rows on the serving path (or the region's health) that need NAT. */
 export function servingPathOnNat(rows: readonly NatLossRow[]): NatLossRow[] {
   return rows.filter((r) => r.servingPath && r.route === 'NAT');
 }
@@ -86,7 +100,7 @@ export function natLossMarkdown(home: string, byRegion: Readonly<Record<string, 
     const onNat = servingPathOnNat(byRegion[region]);
     return onNat.length === 0
       ? `- **${region}**: nothing on the serving path needs NAT; the shop keeps serving, scaling and launching nodes in that zone.`
-      : `- **${region}**: ${onNat.map((r) => `${r.who} (${r.what})`).join(', ')} still need NAT: a zone whose NAT gateway is down cannot start them on new nodes.`;
+      : `- **${region}**: on the serving path or its health, still through NAT: ${onNat.map((r) => `${r.who} (${r.what}): ${r.whenNatFails}`).join('; ')}.`;
   };
   return [
     "## A zone's NAT gateway fails",

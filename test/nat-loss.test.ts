@@ -15,12 +15,19 @@ const input = defaultInput();
 const { config } = input;
 const home = config.primaryRegion;
 const objects = (inp: typeof input, region: string) => Object.values(renderRegion(inp, region)).flat() as Rendered[];
-const rowsOf = (inp: typeof input, region = home) => natLossRows(region, objects(inp, region), inp.config.namespace, inp.config.network.partners, inp.config.network.pullThroughCache.enabled);
+const rowsOf = (inp: typeof input, region = home) =>
+  natLossRows(region, objects(inp, region), inp.config.namespace, inp.config.network.partners, inp.config.network.pullThroughCache.enabled, inp.config.edge.frontDoor);
+const SHOPPER = 'the synthetic shopper behind CloudFront';
+/** The serving path's NAT rows but the synthetic shopper's (a health probe, asserted on its own). */
+const shopOnNat = (rows: ReturnType<typeof rowsOf>) => servingPathOnNat(rows).filter((r) => r.who !== SHOPPER);
 const withoutNetwork = (outputs: PlatformOutputs): PlatformOutputs => ({ ...outputs, regions: Object.fromEntries(Object.entries(outputs.regions).map(([r, o]) => [r, { ...o, network: undefined }])) });
 
-test.each(config.regions.map((r) => r.name))('%s: nothing on the serving path needs NAT once the endpoints and the cache exist', (region) => {
+test.each(config.regions.map((r) => r.name))('%s: nothing the shop serves from needs NAT once the endpoints and the cache exist; its health probe behind CloudFront does', (region) => {
   const rows = rowsOf(input, region);
-  expect(servingPathOnNat(rows)).toEqual([]);
+  expect(shopOnNat(rows)).toEqual([]);
+  // Behind CloudFront the synthetic shopper probes from the NAT addresses, and the region's health follows it.
+  expect(config.edge.frontDoor).toBe('cloudfront');
+  expect(servingPathOnNat(rows).map((r) => r.who)).toEqual([SHOPPER]);
   // Every shop Deployment's image comes through the cache.
   const images = rows.filter((r) => r.what === 'its image');
   expect(images.map((r) => r.who).sort()).toEqual(['carts', 'catalog', 'checkout', 'orders', 'trace-collector', 'ui']);
@@ -29,17 +36,17 @@ test.each(config.regions.map((r) => r.name))('%s: nothing on the serving path ne
 
 test('rendered before the network outputs: the shop’s images are public, and the verdict names each', () => {
   const early = { ...input, outputs: withoutNetwork(input.outputs) };
-  const onNat = servingPathOnNat(rowsOf(early));
+  const onNat = shopOnNat(rowsOf(early));
   expect(onNat.map((r) => r.who).sort()).toEqual(['carts', 'catalog', 'checkout', 'orders', 'trace-collector', 'ui']);
   const report = buildReport(config, Object.fromEntries(config.regions.map((r) => [r.name, objects(early, r.name)])));
-  expect(report.markdown).toContain(`- **${home}**: ui (its image), catalog (its image)`);
+  expect(report.markdown).toContain(`- **${home}**: on the serving path or its health, still through NAT: ui (its image): a pod on a new node`);
 });
 
 test('the cache switched off: the add-ons’ images (Karpenter among them) need NAT too', () => {
   const data = defaultConfigData();
   data.network = { ...data.network, pullThroughCache: { enabled: false } };
   const off = { ...input, config: parseConfig(data) };
-  const onNat = servingPathOnNat(rowsOf(off)).map((r) => r.who);
+  const onNat = shopOnNat(rowsOf(off)).map((r) => r.who);
   expect(onNat).toContain('Karpenter, Load Balancer Controller, ACK controllers');
   expect(onNat).toContain('ui');
 });
@@ -48,9 +55,15 @@ test('every caller of the endpoint catalog, every shop AWS call and every NAT fl
   const rows = rowsOf(input);
   for (const e of INTERFACE_ENDPOINTS) for (const c of e.callers) expect({ caller: c.who, service: e.service, listed: rows.some((r) => r.who === c.who && r.what.split(', ').includes(e.service)) }).toEqual({ caller: c.who, service: e.service, listed: true });
   for (const [caller, calls] of Object.entries(SHOP_AWS_CALLS)) for (const g of calls.gateway) expect(rows.some((r) => r.who === caller && r.route === 'gateway endpoint' && r.what.includes(g))).toBe(true);
-  for (const f of NAT_FLOWS) expect(rows.filter((r) => r.route === 'NAT' && r.who === f.who && r.whenNatFails === f.whenNatFails)).toHaveLength(1);
-  // Nothing on NAT is on the serving path: NAT_FLOWS is only what the shop can do without for a while.
-  expect(rows.filter((r) => r.route === 'NAT' && r.servingPath)).toEqual([]);
+  for (const f of NAT_FLOWS) expect(rows.filter((r) => r.route === 'NAT' && r.who === f.who && r.whenNatFails === f.whenNatFails && r.servingPath === f.servingPath)).toHaveLength(1);
+});
+
+test('the synthetic shopper’s NAT flow exists only behind CloudFront (elsewhere it runs outside the VPC)', () => {
+  const data = defaultConfigData();
+  data.edge = { ...data.edge, frontDoor: 'route53' };
+  const dns = { ...input, config: parseConfig(data) };
+  expect(rowsOf(dns).some((r) => r.who === SHOPPER)).toBe(false);
+  expect(servingPathOnNat(rowsOf(dns))).toEqual([]);
 });
 
 test('the architecture doc’s NAT table is NAT_FLOWS (who, reaches, why)', () => {

@@ -241,6 +241,12 @@ describe.each(regions)('NetworkPolicies against the call graph in %s (walked)', 
     }
   });
 
+  test('who can open a connection to a partner’s endpoint: checkout by its rule; carts and the collector through their AWS rules (docs/architecture.md says so)', () => {
+    const partnerEndpoint = places.endpoints[2];
+    const reach = pods.map((p) => p.name).filter((name) => canConnect(policies, endpoint(name), partnerEndpoint, config.network.partners[0].ports[0]));
+    expect(reach.sort()).toEqual(['carts', 'checkout', TRACE_COLLECTOR.name].sort());
+  });
+
   test('what still allows any address, and why: carts’ DynamoDB gateway flow, and the FIS pod’s EKS API server', () => {
     const open = policies.flatMap((p) => (p.spec.egress ?? []).filter((r: any) => (r.to ?? []).some((t: any) => t.ipBlock?.cidr === ANY_IPV4)).map((r: any) => `${p.metadata.name}:${r.ports.map((x: any) => x.port).join(',')}`));
     // carts: charts/aws-api-egress.ts (a prefix list cannot be named); the FIS pod: the EKS API server's
