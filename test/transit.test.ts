@@ -185,7 +185,16 @@ describe('the peering', () => {
 
   test('the waiter waits (isComplete) long enough for an acceptance', () => {
     const [, sm] = only(homeT(), 'AWS::StepFunctions::StateMachine');
-    expect(JSON.stringify(sm.Properties.DefinitionString)).toMatch(/MaxAttempts\\":\d+/);
+    // The provider framework's waiter: isComplete retried every IntervalSeconds, MaxAttempts times, no
+    // back-off (aws-cdk-lib custom-resources provider framework waiter-state-machine): at least 30
+    // minutes in all, the longest an acceptance is given.
+    const definition = JSON.stringify(sm.Properties.DefinitionString).replace(/\\"/g, '"');
+    const retry = /"IntervalSeconds":(\d+),"MaxAttempts":(\d+),"BackoffRate":(\d+(?:\.\d+)?)/.exec(definition);
+    expect(retry).not.toBeNull();
+    const [, interval, attempts, backoff] = retry!.map(Number);
+    expect(backoff).toBe(1);
+    expect(interval).toBe(20);
+    expect(interval * attempts).toBeGreaterThanOrEqual(30 * 60);
     expect(sm.Properties.LoggingConfiguration.Level).toBe('ALL');
   });
 
