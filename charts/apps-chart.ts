@@ -1,12 +1,12 @@
 import { Chart, ChartProps } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DRILLS_VERSION } from '../config/drills';
-import { throughCache } from '../config/network';
+import { isShopApiCaller, throughCache } from '../config/network';
 import { GlobalOutputs, RegionalOutputs } from '../config/outputs';
 import { PlatformConfig, RegionConfig, ServiceName } from '../config/schema';
-import { ANY_IPV4, awsApiEgress, partnerEgress } from './aws-api-egress';
+import { awsApiEgress, partnerEgress } from './aws-api-egress';
 import { PORTS } from './constants';
+import { ipBlocks } from './ip-blocks';
 import { FaultInjectionAccess } from './constructs/fault-injection-access';
 import { HighlyAvailableService } from './constructs/highly-available-service';
 import { ADOT_COLLECTOR, TraceCollector } from './constructs/trace-collector';
@@ -92,31 +92,24 @@ export class AppsChart extends Chart {
 
     // The ALB sends traffic from its nodes in the public subnets straight to pod IPs (IP targets); pods
     // themselves have VPC addresses, so the whole VPC CIDR would let any pod of the cluster in.
-    const publicSubnets = cidrPeers(this, 'PublicSubnet', props.outputs.regional.publicSubnetCidrs);
+    const publicSubnets = ipBlocks(this, 'PublicSubnet', props.outputs.regional.publicSubnetCidrs);
     // Databases and Redis live in the region's isolated data subnets.
-    const dataSubnets = cidrPeers(this, 'DataSubnet', props.outputs.regional.dataSubnetCidrs);
+    const dataSubnets = ipBlocks(this, 'DataSubnet', props.outputs.regional.dataSubnetCidrs);
     for (const subnet of publicSubnets) services.ui.allowFrom(subnet, PORTS.container);
     for (const spec of specs) {
       for (const callee of spec.calls) services[spec.name].allowTo(services[callee]);
       if (spec.backend === 'aws-apis') {
         // Its AWS calls (config/network.ts SHOP_AWS_CALLS): the endpoint subnets, or anywhere on 443 where
         // a gateway endpoint or the public endpoints need it (charts/aws-api-egress.ts says why).
-        if (spec.name !== 'carts') throw new Error(`service "${spec.name}" calls AWS APIs but SHOP_AWS_CALLS has no entry for it: add it in config/network.ts`);
-        awsApiEgress(spec.name, network).cidrs.forEach((cidr, i) =>
-          services[spec.name].allowEgress(cidr === ANY_IPV4 ? kplus.NetworkPolicyIpBlock.anyIpv4(this, `${spec.name}-aws-apis`) : kplus.NetworkPolicyIpBlock.ipv4(this, `${spec.name}-aws-apis${i}`, cidr), [BACKEND_PORTS['aws-apis']]),
-        );
+        if (!isShopApiCaller(spec.name)) throw new Error(`service "${spec.name}" calls AWS APIs but SHOP_AWS_CALLS has no entry for it: add it in config/network.ts`);
+        for (const peer of ipBlocks(this, `${spec.name}-aws-apis`, awsApiEgress(spec.name, network).cidrs)) services[spec.name].allowEgress(peer, [BACKEND_PORTS['aws-apis']]);
       } else if (spec.backend !== 'none') {
         for (const subnet of dataSubnets) services[spec.name].allowEgress(subnet, [BACKEND_PORTS[spec.backend]]);
       }
       // Partners' PrivateLink endpoints (network.partners), for the services that call them only.
       for (const p of partnerEgress(spec.name, config.network.partners, network)) {
-        p.cidrs.forEach((cidr, i) => services[spec.name].allowEgress(kplus.NetworkPolicyIpBlock.ipv4(this, `${spec.name}-partner-${p.partner}${i}`, cidr), p.ports));
+        for (const peer of ipBlocks(this, `${spec.name}-partner-${p.partner}`, p.cidrs)) services[spec.name].allowEgress(peer, p.ports);
       }
     }
   }
-}
-
-/** One NetworkPolicy peer per CIDR of a comma-separated list. */
-function cidrPeers(scope: Construct, id: string, cidrs: string): kplus.NetworkPolicyIpBlock[] {
-  return cidrs.split(',').map((cidr, i) => kplus.NetworkPolicyIpBlock.ipv4(scope, `${id}${i}`, cidr));
 }

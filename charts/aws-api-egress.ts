@@ -7,9 +7,9 @@
  */
 import { PartnerConfig, SHOP_AWS_CALLS, ShopApiCaller } from '../config/network';
 import { NetworkOutputs } from '../config/outputs';
+import { ANY_IPV4 } from './ip-blocks';
 
-/** Any IPv4 address. */
-export const ANY_IPV4 = '0.0.0.0/0';
+export { ANY_IPV4 };
 
 export interface AwsApiEgress {
   /** Destination CIDRs, each on TCP 443. */

@@ -136,6 +136,11 @@ export const SHOP_AWS_CALLS: Readonly<Record<ShopApiCaller, ShopAwsCalls>> = {
   'trace-collector': { interface: interfaceEndpointsOf('trace-collector'), gateway: [] },
 };
 
+/** Whether a workload has an entry in SHOP_AWS_CALLS. */
+export function isShopApiCaller(name: string): name is ShopApiCaller {
+  return Object.prototype.hasOwnProperty.call(SHOP_AWS_CALLS, name);
+}
+
 function interfaceEndpointsOf(caller: ApiCaller): string[] {
   return INTERFACE_ENDPOINTS.filter((e) => e.callers.some((c) => c.who === caller)).map((e) => e.service);
 }

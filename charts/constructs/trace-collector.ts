@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { ServiceResources } from '../../config/schema';
 import { LABELS, PORTS, SHUTDOWN, WELL_KNOWN } from '../constants';
+import { ANY_IPV4, ipBlocks } from '../ip-blocks';
 import { applyLabels } from '../labels';
 import { TRACE_COLLECTOR } from '../telemetry';
 import { imageVersion } from '../workloads';
@@ -160,9 +161,7 @@ export class TraceCollector extends Construct {
     });
     // X-Ray and STS (IRSA): their interface endpoints, or the public endpoints before those exist. DNS is
     // allowed to every pod by the namespace baseline (allow-dns).
-    (props.awsApiCidrs ?? ['0.0.0.0/0']).forEach((cidr, i) =>
-      this.service.allowEgress(i === 0 && cidr === '0.0.0.0/0' ? kplus.NetworkPolicyIpBlock.anyIpv4(this, 'AwsApis') : kplus.NetworkPolicyIpBlock.ipv4(this, `AwsApis${i}`, cidr), [PORTS.https]),
-    );
+    for (const peer of ipBlocks(this, 'AwsApis', props.awsApiCidrs ?? [ANY_IPV4])) this.service.allowEgress(peer, [PORTS.https]);
 
     applyLabels(this.configMap, { ...this.service.selectorLabels, [LABELS.component]: 'telemetry', [LABELS.version]: version });
   }
