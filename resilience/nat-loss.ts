@@ -5,7 +5,8 @@
  * cache does not touch them; NAT_FLOWS lists what still does. The shop's images are read from the rendered
  * manifests: rendered before the region's endpoints were in the outputs, they are public and need NAT.
  */
-import { GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, NAT_FLOWS, PartnerConfig, SHOP_AWS_CALLS, ShopApiCaller } from '../config/network';
+import { cacheRegistry, GATEWAY_ENDPOINTS, INTERFACE_ENDPOINTS, NAT_FLOWS, SHOP_AWS_CALLS, ShopApiCaller } from '../config/network';
+import { PlatformConfig } from '../config/schema';
 
 /** How a flow leaves the VPC. */
 export type Route = 'interface endpoint' | 'gateway endpoint' | 'PrivateLink' | 'pull-through cache' | 'NAT';
@@ -26,17 +27,16 @@ type RenderedObject = { kind: string; metadata: { name: string; namespace?: stri
 
 const UNAFFECTED = 'unaffected';
 
-/** `<account>.dkr.ecr.<region>.amazonaws.com/...`: an image of this region's private ECR (the cache). */
-function fromRegionEcr(image: string, region: string): boolean {
-  return new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${region.replace(/-/g, '\\-')}\\.amazonaws\\.com/`).test(image);
-}
-
 /**
  * The flows of one region and how each fares when a zone's NAT gateway fails: the shop's images (as
  * rendered), its AWS calls and partners, the platform's AWS calls (the endpoint catalog), and NAT_FLOWS.
  */
-export function natLossRows(region: string, objects: readonly RenderedObject[], namespace: string, partners: readonly PartnerConfig[], addOnsCached: boolean, frontDoor: string): NatLossRow[] {
+export function natLossRows(config: PlatformConfig, region: string, objects: readonly RenderedObject[]): NatLossRow[] {
   const rows: NatLossRow[] = [];
+  const { pullThroughCache, partners } = config.network;
+  const addOnsCached = pullThroughCache.enabled;
+  // The region's cache, as the charts render images through it (config/network.ts throughCache).
+  const cache = `${cacheRegistry(config.accountId, region, pullThroughCache.prefix)}/`;
   // Karpenter's own image decides whether nodes launch at all once its pod has to move.
   rows.push({
     who: 'Karpenter, Load Balancer Controller, ACK controllers',
@@ -45,10 +45,10 @@ export function natLossRows(region: string, objects: readonly RenderedObject[], 
     whenNatFails: addOnsCached ? `${UNAFFECTED} (cluster/regional-stack.ts PUBLIC_ECR_ADD_ON_IMAGES)` : 'a replica moved to a new node in that zone cannot start: network.pullThroughCache is off',
     servingPath: true,
   });
-  const deployments = objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === namespace);
+  const deployments = objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === config.namespace);
   for (const d of deployments) {
     const images: string[] = (d.spec.template.spec.containers as Array<{ image: string }>).map((c) => c.image);
-    const cached = images.every((i) => fromRegionEcr(i, region));
+    const cached = images.every((i) => i.startsWith(cache));
     rows.push({
       who: d.metadata.name,
       what: 'its image',
@@ -85,7 +85,7 @@ export function natLossRows(region: string, objects: readonly RenderedObject[], 
     });
   }
   if (GATEWAY_ENDPOINTS.includes('s3')) rows.push({ who: 'nodes', what: 'image layers (S3)', route: 'gateway endpoint', whenNatFails: UNAFFECTED, servingPath: true });
-  for (const f of NAT_FLOWS.filter((x) => !x.frontDoor || x.frontDoor === frontDoor)) rows.push({ who: f.who, what: f.what, route: 'NAT', whenNatFails: f.whenNatFails, servingPath: f.servingPath });
+  for (const f of NAT_FLOWS.filter((x) => !x.frontDoor || x.frontDoor === config.edge.frontDoor)) rows.push({ who: f.who, what: f.what, route: 'NAT', whenNatFails: f.whenNatFails, servingPath: f.servingPath });
   return rows;
 }
 

@@ -415,7 +415,7 @@ export function buildReport(config: PlatformConfig, rendered: Record<string, Ren
         .join(', ')}; the slowest step is the one to shorten, or raise the budget`,
     );
   }
-  const natLoss = Object.fromEntries(config.regions.map((r) => [r.name, natLossRows(r.name, rendered[r.name], config.namespace, config.network.partners, config.network.pullThroughCache.enabled, config.edge.frontDoor)]));
+  const natLoss = Object.fromEntries(config.regions.map((r) => [r.name, natLossRows(config, r.name, rendered[r.name])]));
   const markdown = renderMarkdown(config, { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy, regionSwitch, scheduledPeaks: scheduled, natLoss });
   return { services, regionLoss, data, records, frontDoor, platform, alternatives, violations, recovery, proxy, regionSwitch, scheduledPeaks: scheduled, natLoss, markdown };
 }

@@ -15,8 +15,7 @@ const input = defaultInput();
 const { config } = input;
 const home = config.primaryRegion;
 const objects = (inp: typeof input, region: string) => Object.values(renderRegion(inp, region)).flat() as Rendered[];
-const rowsOf = (inp: typeof input, region = home) =>
-  natLossRows(region, objects(inp, region), inp.config.namespace, inp.config.network.partners, inp.config.network.pullThroughCache.enabled, inp.config.edge.frontDoor);
+const rowsOf = (inp: typeof input, region = home) => natLossRows(inp.config, region, objects(inp, region));
 const SHOPPER = 'the synthetic shopper behind CloudFront';
 /** The serving path's NAT rows but the synthetic shopper's (a health probe, asserted on its own). */
 const shopOnNat = (rows: ReturnType<typeof rowsOf>) => servingPathOnNat(rows).filter((r) => r.who !== SHOPPER);
