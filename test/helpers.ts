@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, parseConfig, readYamlFile } from '../config/load';
-import { loadOutputs } from '../config/outputs';
+import { loadOutputs, PlatformOutputs } from '../config/outputs';
 import { PlatformConfig } from '../config/schema';
 import { buildRegion, ChartName, RenderInput } from '../charts/render';
 import { renderedEnvironment } from '../charts/render';
@@ -53,6 +53,11 @@ export function committedInput(): RenderInput {
   const source = JSON.parse(fs.readFileSync(path.join(ROOT, 'manifests', 'environment.json'), 'utf8'));
   const platformVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
   return { config, outputs: loadOutputs(config, recorded.outputs), platformVersion, source };
+}
+
+/** Outputs without the regions' network keys: what the file holds before the endpoints are deployed. */
+export function withoutNetwork(outputs: PlatformOutputs): PlatformOutputs {
+  return { ...outputs, regions: Object.fromEntries(Object.entries(outputs.regions).map(([r, o]) => [r, { ...o, network: undefined }])) };
 }
 
 /** Renders one region in memory: objects per chart. */

@@ -6,10 +6,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseConfig } from '../config/load';
 import { INTERFACE_ENDPOINTS, NAT_FLOWS, SHOP_AWS_CALLS } from '../config/network';
-import { PlatformOutputs } from '../config/outputs';
 import { natLossRows, servingPathOnNat } from '../resilience/nat-loss';
 import { buildReport, Rendered } from '../resilience/report';
-import { defaultConfigData, defaultInput, renderRegion, ROOT } from './helpers';
+import { defaultConfigData, defaultInput, renderRegion, ROOT, withoutNetwork } from './helpers';
 
 const input = defaultInput();
 const { config } = input;
@@ -19,7 +18,6 @@ const rowsOf = (inp: typeof input, region = home) => natLossRows(inp.config, reg
 const SHOPPER = 'the synthetic shopper behind CloudFront';
 /** The serving path's NAT rows but the synthetic shopper's (a health probe, asserted on its own). */
 const shopOnNat = (rows: ReturnType<typeof rowsOf>) => servingPathOnNat(rows).filter((r) => r.who !== SHOPPER);
-const withoutNetwork = (outputs: PlatformOutputs): PlatformOutputs => ({ ...outputs, regions: Object.fromEntries(Object.entries(outputs.regions).map(([r, o]) => [r, { ...o, network: undefined }])) });
 
 test.each(config.regions.map((r) => r.name))('%s: nothing the shop serves from needs NAT once the endpoints and the cache exist; its health probe behind CloudFront does', (region) => {
   const rows = rowsOf(input, region);

@@ -15,9 +15,8 @@ import { TRACE_COLLECTOR } from '../charts/telemetry';
 import { FIS_POD_LABELS } from '../config/drills';
 import { parseConfig } from '../config/load';
 import { cacheRegistry, INTERFACE_ENDPOINTS, SHOP_AWS_CALLS, throughCache, UPSTREAM_REGISTRY } from '../config/network';
-import { PlatformOutputs } from '../config/outputs';
 import { SERVICE_NAMES } from '../config/schema';
-import { defaultConfigData, defaultInput, K8sObject, renderRegion } from './helpers';
+import { defaultConfigData, defaultInput, K8sObject, renderRegion, withoutNetwork } from './helpers';
 import { canConnect, Endpoint } from './support/network-policy';
 
 const input = defaultInput();
@@ -25,11 +24,6 @@ const { config } = input;
 const regions = config.regions.map((r) => r.name);
 const all = (inp: typeof input, region: string): K8sObject[] => Object.values(renderRegion(inp, region)).flat();
 const podSpecs = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'Deployment').map((d) => ({ name: d.metadata.name, spec: d.spec.template.spec, labels: d.spec.template.metadata.labels }));
-
-/** The default environment's outputs without the network keys: a stack deployed before the endpoints. */
-function withoutNetwork(outputs: PlatformOutputs): PlatformOutputs {
-  return { ...outputs, regions: Object.fromEntries(Object.entries(outputs.regions).map(([r, o]) => [r, { ...o, network: undefined }])) };
-}
 
 describe('images through the ECR pull-through cache', () => {
   test('throughCache keeps the upstream path (and tag or digest) under the prefix, and leaves other registries alone', () => {
