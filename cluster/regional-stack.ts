@@ -69,16 +69,16 @@ export const VERSIONS = {
 export const LOAD_BALANCER_CONTROLLER_IMAGE = { repository: 'public.ecr.aws/eks/aws-load-balancer-controller', tag: 'v3.4.0' } as const;
 
 /**
- * The add-ons whose images are on Amazon ECR Public, by the add-on id Blueprints provisions them under,
- * with the chart value that names the repository and its default. Only the repository is overridden:
+ * The add-ons whose images are on Amazon ECR Public: the id Blueprints provisions each under (`addOn`),
+ * the chart value that names the repository, and its default. Only the repository is overridden:
  * tag and digest stay the chart's (karpenter-provider-aws v1.14.1 charts/karpenter/values.yaml:127 and
  * templates/_helpers.tpl:70-76 `repository:tag@digest`; rds-controller v1.11.1 and elasticache-controller
  * v1.8.0 helm/values.yaml:6 and helm/templates/deployment.yaml:103 `repository:tag`).
  */
 export const PUBLIC_ECR_ADD_ON_IMAGES = {
-  karpenter: { repository: 'public.ecr.aws/karpenter/controller', value: (repository: string) => ({ controller: { image: { repository } } }) },
-  'ack-rds': { repository: 'public.ecr.aws/aws-controllers-k8s/rds-controller', value: (repository: string) => ({ image: { repository } }) },
-  'ack-elasticache': { repository: 'public.ecr.aws/aws-controllers-k8s/elasticache-controller', value: (repository: string) => ({ image: { repository } }) },
+  karpenter: { addOn: blueprints.addons.KarpenterV1AddOn.name, repository: 'public.ecr.aws/karpenter/controller', value: (repository: string) => ({ controller: { image: { repository } } }) },
+  'ack-rds': { addOn: 'ack-rds', repository: 'public.ecr.aws/aws-controllers-k8s/rds-controller', value: (repository: string) => ({ image: { repository } }) },
+  'ack-elasticache': { addOn: 'ack-elasticache', repository: 'public.ecr.aws/aws-controllers-k8s/elasticache-controller', value: (repository: string) => ({ image: { repository } }) },
 } as const;
 
 export interface RegionalStack {
@@ -199,7 +199,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
       })),
     }),
     new blueprints.addons.AckAddOn({
-      id: 'ack-rds',
+      id: PUBLIC_ECR_ADD_ON_IMAGES['ack-rds'].addOn,
       serviceName: blueprints.AckServiceName.RDS,
       version: VERSIONS.ackRds,
       values: { ...ackValues(), ...cachedImage('ack-rds') },
@@ -207,7 +207,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
       inlinePolicyStatements: ackRdsPolicy(config, region),
     }),
     new blueprints.addons.AckAddOn({
-      id: 'ack-elasticache',
+      id: PUBLIC_ECR_ADD_ON_IMAGES['ack-elasticache'].addOn,
       serviceName: blueprints.AckServiceName.ELASTICACHE,
       // Shares ack-system with the RDS controller, which creates it.
       createNamespace: false,
@@ -318,7 +318,7 @@ export async function buildRegionalStack(app: App, config: PlatformConfig, regio
  */
 function addOnsPullThroughCache(stack: blueprints.EksBlueprint, cache: Construct): void {
   const info = stack.getClusterInfo();
-  const ids = [blueprints.addons.AwsLoadBalancerControllerAddOn.name, blueprints.addons.KarpenterV1AddOn.name, ...Object.keys(PUBLIC_ECR_ADD_ON_IMAGES).filter((id) => id !== 'karpenter')];
+  const ids = [blueprints.addons.AwsLoadBalancerControllerAddOn.name, ...Object.values(PUBLIC_ECR_ADD_ON_IMAGES).map((i) => i.addOn)];
   for (const id of ids) {
     const addOn = info.getProvisionedAddOn(id);
     if (!addOn) throw new Error(`the add-on "${id}" is not provisioned under that id: review addOnsPullThroughCache`);

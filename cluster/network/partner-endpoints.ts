@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ENDPOINT_SUBNET_TIER, PartnerConfig } from '../../config/network';
 import { regionalDnsName } from './vpc-endpoints';
+import { SUBNET_TIERS } from '../vpc-provider';
 
 export interface PartnerEndpointsProps {
   /** The regional VPC, with the isolated endpoint tier. */
@@ -51,7 +52,7 @@ export class PartnerEndpoints extends Construct {
     super(scope, id);
     const { vpc } = props;
     const region = Stack.of(this).region;
-    const clientTier = props.clientSubnetGroup ?? 'private';
+    const clientTier = props.clientSubnetGroup ?? SUBNET_TIERS.private;
     const clients = vpc.selectSubnets({ subnetGroupName: clientTier }).subnets.map((s) => s.ipv4CidrBlock);
     if (clients.length === 0) throw new Error(`the VPC has no subnets in tier "${clientTier}": partners' endpoints would admit no client`);
     const endpoints: Record<string, ec2.InterfaceVpcEndpoint> = {};

@@ -2,6 +2,7 @@ import { Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ENDPOINT_SUBNET_TIER } from '../../config/network';
+import { SUBNET_TIERS } from '../vpc-provider';
 
 export interface RegionalTransitGatewayProps {
   /** The region's VPC. */
@@ -99,7 +100,7 @@ export class RegionalTransitGateway extends Construct {
     // from the data subnets (the databases' replies). A route to a gateway the VPC is not yet attached to
     // fails, hence the dependency. https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html
     // ("update the VPC route tables"), https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-route.html
-    for (const group of props.routedSubnetGroups ?? ['private', 'data']) {
+    for (const group of props.routedSubnetGroups ?? [SUBNET_TIERS.private, SUBNET_TIERS.data]) {
       props.vpc.selectSubnets({ subnetGroupName: group }).subnets.forEach((subnet, i) => {
         props.remoteCidrs.forEach((cidr) => {
           const route = new ec2.CfnRoute(this, `${group}${i + 1}To${cidrId(cidr)}`, {

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ENDPOINT_SUBNET_TIER, GATEWAY_ENDPOINTS, GatewayEndpointService, INTERFACE_ENDPOINTS, InterfaceEndpointSpec } from '../../config/network';
 import { gatewayEndpointPolicy, interfaceEndpointPolicy } from './endpoint-policies';
+import { SUBNET_TIERS } from '../vpc-provider';
 
 export interface VpcEndpointsProps {
   /** The regional VPC, with the isolated endpoint tier. */
@@ -82,7 +83,7 @@ export class VpcEndpoints extends Construct {
     this.endpointSubnetCidrs = endpointSubnets.subnets.map((s) => s.ipv4CidrBlock);
 
     const gateways: Partial<Record<GatewayEndpointService, ec2.GatewayVpcEndpoint>> = {};
-    const gatewayTiers = props.gatewaySubnetGroups ?? ['private', 'data', endpointTier];
+    const gatewayTiers = props.gatewaySubnetGroups ?? [SUBNET_TIERS.private, SUBNET_TIERS.data, endpointTier];
     for (const service of props.gatewayEndpoints ?? GATEWAY_ENDPOINTS) {
       const gateway = new ec2.GatewayVpcEndpoint(this, `${endpointId(service)}Gateway`, {
         vpc,
