@@ -149,6 +149,8 @@ describe.each(config.regions.map((r) => [r.name, r] as const))('the private netw
   };
 
   test("IRSA: AssumeRoleWithWebIdentity carries no principal account, so only the role's account is required", () => {
+    // aws-samples/data-perimeter-policy-examples @8e0d3c5 resource_control_policies/README.md: the
+    // principal keys are absent for federated (web identity) callers, so AssumeRoleWithWebIdentity is left out.
     expect(statement('sts', PERIMETER_SIDS.webIdentity)).toEqual({
       Sid: PERIMETER_SIDS.webIdentity,
       Effect: 'Allow',
@@ -160,6 +162,9 @@ describe.each(config.regions.map((r) => [r.name, r] as const))('the private netw
   });
 
   test("ECR: the token for this account's principals; EKS add-on images from EKS' registry account, pull actions only", () => {
+    // data-perimeter-policy-examples @8e0d3c5 vpc_endpoint_policies/ecr.api_endpoint_policy.json
+    // (AllowRequestsByOrgsIdentitiesToAWSResources: aws:ResourceAccount = the ECR account) and
+    // service_owned_resources.md; the registry accounts: eks-blueprints 1.19.0 dist/utils/registry-utils.js.
     expect(statement('ecr.api', PERIMETER_SIDS.ecrToken)).toMatchObject({ Action: 'ecr:GetAuthorizationToken', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': account } } });
     const registry = eksAddOnRegistryAccount(regionName);
     expect(registry).toMatch(/^\d{12}$/);
@@ -173,6 +178,10 @@ describe.each(config.regions.map((r) => [r.name, r] as const))('the private netw
   });
 
   test("EC2 and SSM: Karpenter's launches from Amazon's AMIs and reads of AWS's public EKS parameters, by this account only", () => {
+    // Karpenter's calls: eks-blueprints 1.19.0 dist/addons/karpenter/iam.js (AllowScopedEC2InstanceActions on
+    // ::image/* and ::snapshot/*, AllowSSMReadActions on parameter/aws/service/*); karpenter-provider-aws v1.14.1
+    // pkg/providers/ssm/provider.go:53 and amifamily/al2023.go:47 read /aws/service/eks/optimized-ami/...;
+    // data-perimeter-policy-examples ec2_endpoint_policy.json and ssm_endpoint_policy.json carve out the same.
     expect(statement('ec2', PERIMETER_SIDS.awsAmis)).toMatchObject({
       Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
       Resource: [`arn:aws:ec2:${regionName}::image/*`, `arn:aws:ec2:${regionName}::snapshot/*`],
@@ -186,8 +195,12 @@ describe.each(config.regions.map((r) => [r.name, r] as const))('the private netw
   });
 
   test("S3: reading ECR's layer bucket and answering CloudFormation, each limited to the one action on AWS's own buckets", () => {
+    // ECR User Guide vpc-endpoints.html#ecr-minimum-s3-perms (the starport layer bucket);
+    // data-perimeter-policy-examples s3_endpoint_policy.json (layer and CloudFormation response buckets).
     expect(statement('s3', PERIMETER_SIDS.ecrLayers)).toEqual({ Sid: PERIMETER_SIDS.ecrLayers, Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::prod-${regionName}-starport-layer-bucket/*` });
-    // registry.k8s.io's redirect for clients in AWS (external-dns, metrics-server, descheduler images).
+    // registry.k8s.io's redirect for clients in AWS (external-dns, metrics-server, descheduler images):
+    // kubernetes/registry.k8s.io cmd/archeio (AWS region -> prod-registry-k8s-io-<region>), the 403 of
+    // prometheus-community/helm-charts#2421 behind an endpoint policy.
     expect(statement('s3', PERIMETER_SIDS.kubernetesRegistryLayers)).toEqual({ Sid: PERIMETER_SIDS.kubernetesRegistryLayers, Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::prod-registry-k8s-io-${regionName}/*` });
     expect(statement('s3', PERIMETER_SIDS.cfnResponses)).toEqual({
       Sid: PERIMETER_SIDS.cfnResponses,
@@ -383,7 +396,10 @@ describe('add-on images from ECR Public come through the cache too (Karpenter, t
     expect(charts).toHaveLength(1);
     return JSON.stringify(charts[0][1].Properties.Values);
   };
-  // Release names Blueprints 1.19.0 gives the charts, and the repository each chart's values name.
+  // Release names Blueprints 1.19.0 gives the charts, and the repository each chart's values name
+  // (karpenter-provider-aws v1.14.1 charts/karpenter/values.yaml:127; rds-controller v1.11.1 and
+  // elasticache-controller v1.8.0 helm/values.yaml:6; aws/eks-charts aws-load-balancer-controller 3.4.0
+  // values.yaml image.repository), under the cache prefix as config/network.ts throughCache maps it.
   const RELEASES: Record<string, string> = {
     karpenter: 'karpenter/controller',
     'aws-load-balancer-controller': 'eks/aws-load-balancer-controller',

@@ -75,7 +75,12 @@ describe('which AWS calls go where (charts/aws-api-egress.ts)', () => {
 
   test('the catalog names who calls each interface endpoint; the shop’s callers are exactly carts and the trace collector', () => {
     for (const e of INTERFACE_ENDPOINTS) expect(e.callers.length).toBeGreaterThan(0);
+    // carts: IRSA (STS) and DynamoDB by its default name, i.e. the gateway endpoint: with an endpoint
+    // override the image pins its client to us-west-2 (retail-store-sample-app v1.6.2
+    // src/cart/src/main/java/com/amazon/sample/carts/config/DynamoDBConfiguration.java:50-54).
     expect(SHOP_AWS_CALLS.carts).toEqual({ interface: ['sts'], gateway: ['dynamodb'] });
+    // The collector: IRSA and the awsxray exporter's PutTraceSegments (aws-otel-collector v0.49.0
+    // vendor/.../exporter/awsxrayexporter/awsxray.go:59).
     expect(SHOP_AWS_CALLS['trace-collector']).toEqual({ interface: ['sts', 'xray'], gateway: [] });
   });
 
@@ -132,6 +137,8 @@ function flowsOf(objects: K8sObject[], ns: string): Flow[] {
           add({ pod: m[1] }, port.targetPort, `${e.name}`);
         }
         for (const m of value.matchAll(/\$\(([A-Z_]+_HOST)\):(\d+)/g)) add({ place: 'data' }, Number(m[2]), `${e.name} (${m[1]})`);
+        // retail-store-sample-app v1.6.2 DynamoDBConfiguration.java:35-38: the DynamoDB client exists only
+        // with retail.cart.persistence.provider=dynamodb.
         if (e.name === 'RETAIL_CART_PERSISTENCE_PROVIDER' && value === 'dynamodb') add({ place: 'internet' }, 443, 'DynamoDB through its gateway endpoint');
       }
     }
@@ -243,7 +250,8 @@ describe.each(regions)('NetworkPolicies against the call graph in %s (walked)', 
 
   test('what still allows any address, and why: carts’ DynamoDB gateway flow, and the FIS pod’s EKS API server', () => {
     const open = policies.flatMap((p) => (p.spec.egress ?? []).filter((r: any) => (r.to ?? []).some((t: any) => t.ipBlock?.cidr === ANY_IPV4)).map((r: any) => `${p.metadata.name}:${r.ports.map((x: any) => x.port).join(',')}`));
-    // carts: charts/aws-api-egress.ts (a prefix list cannot be named); the FIS pod: the EKS API server's
+    // carts: charts/aws-api-egress.ts (a prefix list cannot be named; no ipBlock.except, which
+    // aws/aws-network-policy-agent#180 mis-merges); the FIS pod: the EKS API server's
     // public or private endpoint addresses (charts/constructs/fault-injection-access.ts).
     expect(open.sort()).toEqual(['carts:443', 'fis-pod-api-server:443']);
   });
