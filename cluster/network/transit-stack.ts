@@ -1,5 +1,6 @@
 import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { regionalStackName } from '../../config/outputs';
 import { PlatformConfig, RegionConfig } from '../../config/schema';
 import { commonTags } from '../naming';
 import { TransitDirectConnect } from './transit-direct-connect';
@@ -79,7 +80,7 @@ export class TransitStack extends Stack {
     const { config, region } = props;
     const account = config.accountId;
     const onPremises = config.network.transit.onPremises;
-    const base = `securecart-${config.name}-${region.name}`;
+    const base = regionalStackName(config.name, region.name);
 
     for (const request of props.requests ?? []) {
       this.peerings[request.region] = new TransitPeering(this, `Peering-${request.region}`, {

@@ -8,7 +8,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { transitAsn } from '../../config/network';
-import { transitStackName } from '../../config/outputs';
+import { regionalStackName, transitStackName } from '../../config/outputs';
 import { PlatformConfig } from '../../config/schema';
 import { NagScope } from '../nag';
 import { RegionalTransitGateway } from './transit-gateway';
@@ -42,7 +42,7 @@ export function buildTransit(app: App, config: PlatformConfig, regional: Record<
       vpcCidr: region.vpcCidr,
       remoteCidrs: [...transitPeers(config, region.name).map(cidrOf), ...onPremCidrs],
       amazonSideAsn: transitAsn(index),
-      name: `securecart-${config.name}-${region.name}`,
+      name: regionalStackName(config.name, region.name),
     });
   });
 
